@@ -1,0 +1,3 @@
+/** Runs a real local Kubernetes control plane (etcd + kube-apiserver) for tests, demos and benchmarks. */
+export { type ControlPlaneBinaries, resolveBinaries } from './binaries.js';
+export { type ControlPlane, type ControlPlaneOptions, startControlPlane } from './control-plane.js';
