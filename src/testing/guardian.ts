@@ -55,5 +55,7 @@ lines.on('line', (line) => {
   process.stdout.write('ok\n');
 });
 lines.on('close', () => {
-  if (!persist) void cleanUp();
+  // Signal handlers alone do not keep Node running: a persistent guardian needs something that does.
+  if (persist) setInterval(() => undefined, 2 ** 30);
+  else void cleanUp();
 });

@@ -17,7 +17,7 @@ export class Guardian {
 
   /** Spawns the guardian detached, so that a Ctrl-C or kill aimed at our group does not stop it before it cleans up. */
   static async start(): Promise<Guardian> {
-    const child = spawn(process.execPath, [guardianScript], { detached: true, stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [guardianScript], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
     child.unref();
     const guardian = new Guardian(child);
     await new Promise<void>((resolve, reject) => {
