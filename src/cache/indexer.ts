@@ -201,10 +201,13 @@ class StoreWithIndexes<T> implements Indexer<T> {
 
   #addKey(name: string, value: string, key: string): void {
     let index = this.#indices.get(name);
-    if (!index) this.#indices.set(name, (index = new Map()));
-    let keys = index.get(value);
-    if (!keys) index.set(value, (keys = new Set()));
-    keys.add(key);
+    if (!index) {
+      index = new Map();
+      this.#indices.set(name, index);
+    }
+    const keys = index.get(value);
+    if (keys) keys.add(key);
+    else index.set(value, new Set([key]));
   }
 
   #removeKey(name: string, value: string, key: string): void {

@@ -191,7 +191,7 @@ describe('DeltaFIFO', () => {
       fifo.add(obj('ns', 'a'));
       fifo.add(obj('ns', 'b'));
       const order: string[] = [];
-      let release = () => undefined as void;
+      let release: () => void = () => undefined;
       const first = fifo.pop(
         () =>
           new Promise<void>((resolve) => {
