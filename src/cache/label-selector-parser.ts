@@ -1,4 +1,4 @@
-/** Parses label selector strings into requirements, token for token as apimachinery's labels.Parse does. */
+/** Parses label selector strings into requirements, token for token as apimachinery v0.37's labels.Parse does. */
 import {
   type LabelSelector,
   newRequirement,
@@ -135,10 +135,8 @@ class Parser {
           values.push('');
           break;
         }
-        if (after.kind === ',') {
-          this.next();
-          values.push('');
-        }
+        // The next comma is left for the loop: `(a,,b)` holds '' once, as in apimachinery v0.37.
+        if (after.kind === ',') values.push('');
       } else {
         fail(token, "',', or identifier");
       }

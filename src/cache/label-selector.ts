@@ -33,6 +33,14 @@ export class SelectorError extends KubeloopError<'LABEL_SELECTOR_INVALID'> {
 const nameRe = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const dnsSubdomainRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const integerRe = /^[+-]?\d+$/;
+const int64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+/** Go's strconv.ParseInt(s, 10, 64): undefined when not a decimal integer or out of int64 range. */
+function parseInt64(text: string): bigint | undefined {
+  if (!integerRe.test(text)) return undefined;
+  const value = BigInt(text);
+  return value < int64.min || value > int64.max ? undefined : value;
+}
 
 function validateKey(key: string): void {
   const slash = key.lastIndexOf('/');
@@ -65,10 +73,11 @@ export function newRequirement(key: string, operator: SelectorOperator, values: 
     throw new SelectorError(`${key}: exact-match compatibility requires one single value`);
   if (want === 'some' && sorted.length === 0)
     throw new SelectorError(`${key}: for 'in', 'notin' operators, values set can't be empty`);
-  if ((operator === 'gt' || operator === 'lt') && !integerRe.test(sorted[0] ?? '')) {
+  if ((operator === 'gt' || operator === 'lt') && parseInt64(sorted[0] ?? '') === undefined) {
     throw new SelectorError(`${key}: for 'Gt', 'Lt' operators, the value must be an integer`);
   }
-  if (operator !== 'gt' && operator !== 'lt') for (const value of sorted) validateValue(key, value);
+  // Gt/Lt values must be label values too, so negative bounds are rejected, as the apiserver does.
+  for (const value of sorted) validateValue(key, value);
   return { key, operator, values: sorted };
 }
 
@@ -89,8 +98,8 @@ function requirementMatches(r: Requirement, labels: Readonly<Record<string, stri
       return !has;
     case 'gt':
     case 'lt': {
-      if (!has || !integerRe.test(value)) return false;
-      const [actual, bound] = [BigInt(value), BigInt(r.values[0] ?? '0')];
+      const [actual, bound] = [has ? parseInt64(value) : undefined, parseInt64(r.values[0] ?? '')];
+      if (actual === undefined || bound === undefined) return false;
       return r.operator === 'gt' ? actual > bound : actual < bound;
     }
   }
