@@ -3,7 +3,9 @@
 /**
  * A kubeconfig file as written on disk: the `v1` `Config` kind, with kebab-case keys as kubectl writes them.
  *
- * Guarantees: a plain JSON-serialisable value; kubeloop never adds or renames keys in it.
+ * Guarantees: a plain JSON-serialisable value; kubeloop never renames keys in it. What `loadKubeConfig` returns is
+ * what kubectl holds after decoding: unknown keys and empty values dropped, `*-data` fields as canonical base64,
+ * exec `provideClusterInfo` always present and `interactiveMode` defaulted to `IfAvailable` for v1beta1 plugins.
  */
 export interface KubeConfigFile {
   readonly apiVersion?: string;

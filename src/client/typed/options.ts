@@ -1,0 +1,113 @@
+/** Declares the options of typed-client calls, mirroring metav1's ListOptions, GetOptions, CreateOptions and friends. */
+
+/** What every call accepts: a signal that aborts it. */
+export interface CallOptions {
+  /** Aborts the request (and ends a watch or log stream). */
+  readonly signal?: AbortSignal;
+}
+
+/** Options shared by writes (metav1 CreateOptions / UpdateOptions / PatchOptions). */
+export interface WriteOptions extends CallOptions {
+  /** Validate and admit, but persist nothing (metav1 `dryRun: ["All"]`). */
+  readonly dryRun?: boolean;
+  /** The field manager recorded in managedFields; required for apply. */
+  readonly fieldManager?: string;
+  /** What the server does with unknown or duplicate fields: `Ignore`, `Warn` (the server's default) or `Strict`. */
+  readonly fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+}
+
+/** metav1.GetOptions. */
+export interface GetOptions extends CallOptions {
+  /** `"0"` lets the apiserver answer from its watch cache; empty reads the latest from etcd. */
+  readonly resourceVersion?: string;
+}
+
+/** The selection shared by list, watch and deleteCollection. */
+export interface SelectorOptions {
+  /** e.g. `app=web,tier!=db`. */
+  readonly labelSelector?: string;
+  /** e.g. `metadata.name=x,status.phase=Running`. */
+  readonly fieldSelector?: string;
+}
+
+/** metav1.ListOptions for a list call. */
+export interface ListOptions extends CallOptions, SelectorOptions {
+  /** Page size; the returned list's `metadata.continue` fetches the next page. */
+  readonly limit?: number;
+  /** The token of the page to fetch, from the previous page's `metadata.continue`. */
+  readonly continue?: string;
+  readonly resourceVersion?: string;
+  readonly resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+  /** Server-side timeout of the call. */
+  readonly timeoutSeconds?: number;
+}
+
+/** metav1.ListOptions for a watch call. */
+export interface WatchOptions extends CallOptions, SelectorOptions {
+  /** Events after this version; empty or absent starts with synthetic ADDED events for the current state. */
+  readonly resourceVersion?: string;
+  readonly resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+  /** The server ends the watch after this many seconds (a healthy stream is never cut by the client). */
+  readonly timeoutSeconds?: number;
+  readonly allowWatchBookmarks?: boolean;
+  /** Streams the current state first, ended by a bookmark annotated `k8s.io/initial-events-end`. */
+  readonly sendInitialEvents?: boolean;
+  /** Aborts the watch when no bytes arrive for this long (the RESTClient's read-idle watchdog). */
+  readonly idleTimeoutMs?: number;
+}
+
+/** metav1.CreateOptions. */
+export type CreateOptions = WriteOptions;
+
+/** metav1.UpdateOptions. */
+export type UpdateOptions = WriteOptions;
+
+/** metav1.PatchOptions for JSON, merge and strategic merge patches. */
+export type PatchOptions = WriteOptions;
+
+/** metav1.PatchOptions for server-side apply: the field manager is required. */
+export interface ApplyOptions extends Omit<WriteOptions, 'fieldManager'> {
+  readonly fieldManager: string;
+  /** Takes ownership of fields other managers own instead of failing with a conflict. */
+  readonly force?: boolean;
+}
+
+/** metav1.Preconditions: the delete fails with a Conflict unless they hold. */
+export interface Preconditions {
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+}
+
+/** metav1.DeleteOptions. */
+export interface DeleteOptions extends CallOptions {
+  readonly dryRun?: boolean;
+  /** Seconds before the object is deleted; 0 deletes at once. */
+  readonly gracePeriodSeconds?: number;
+  /** What happens to dependents: `Orphan`, `Background` (the usual default) or `Foreground`. */
+  readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  readonly preconditions?: Preconditions;
+}
+
+/** metav1.DeleteOptions plus the ListOptions that select what a deleteCollection removes. */
+export interface DeleteCollectionOptions extends DeleteOptions, SelectorOptions {
+  readonly resourceVersion?: string;
+  readonly resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+  readonly timeoutSeconds?: number;
+}
+
+/** corev1.PodLogOptions: which container's log, and how much of it. */
+export interface PodLogOptions extends CallOptions {
+  /** Required when the pod has more than one container. */
+  readonly container?: string;
+  /** Keeps the stream open and sends new lines as they are written. */
+  readonly follow?: boolean;
+  /** The log of the previous, terminated instance of the container. */
+  readonly previous?: boolean;
+  readonly sinceSeconds?: number;
+  /** RFC 3339 time; only one of `sinceSeconds` and `sinceTime` may be set. */
+  readonly sinceTime?: string;
+  readonly tailLines?: number;
+  /** Prefixes each line with its RFC 3339 timestamp. */
+  readonly timestamps?: boolean;
+  readonly limitBytes?: number;
+}

@@ -1,0 +1,216 @@
+/** Implements the verbs of one API resource (get, list, watch, create, update, patch, apply, delete) on a RESTClient. */
+import type { KubeList, KubeObject, Status } from '../meta.js';
+import type { Request } from '../rest/request.js';
+import type { RESTClient } from '../rest/rest-client.js';
+import type { WatchStream } from '../rest/watch.js';
+import type { ApplyConfiguration } from './apply-configuration.js';
+import { MissingNameError } from './errors.js';
+import type {
+  ApplyOptions,
+  CreateOptions,
+  DeleteCollectionOptions,
+  DeleteOptions,
+  GetOptions,
+  ListOptions,
+  PatchOptions,
+  UpdateOptions,
+  WatchOptions,
+} from './options.js';
+import {
+  applyParams,
+  deleteBody,
+  deleteCollectionParams,
+  getParams,
+  listParams,
+  type QueryParams,
+  watchParams,
+  writeParams,
+} from './query.js';
+
+/** Which resource a client serves: its group/version, plural name and scope. */
+export interface ResourceDescriptor {
+  /** `''` for the core group. */
+  readonly group: string;
+  readonly version: string;
+  /** The plural resource name, as in the URL: `pods`, `deployments`. */
+  readonly resource: string;
+  readonly namespaced: boolean;
+}
+
+/** The patch formats of {@link ResourceClient.patch}; server-side apply has its own method. */
+export type PatchFormat = 'json' | 'merge' | 'strategic';
+
+/**
+ * The typed client of one resource, in one namespace (or all namespaces, or a cluster-scoped resource).
+ *
+ * Guarantees: each call is one API request through the shared RESTClient (its rate limiter, retries and pool
+ * apply); returned objects are plain JSON exactly as the server sent them, owned by the caller; server failures
+ * reject with the RESTClient's `StatusError`; a call whose object lacks the name the URL needs rejects with
+ * {@link MissingNameError} before sending. Stateless: safe to share and to call concurrently.
+ *
+ * @typeParam T - the object type, e.g. `Pod`.
+ * @typeParam TList - the list type, e.g. `PodList`.
+ */
+export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = KubeList<T>> {
+  /**
+   * @param rest - the RESTClient requests go through.
+   * @param descriptor - the resource.
+   * @param namespace - the namespace of a namespaced resource; absent lists and watches across all namespaces.
+   */
+  constructor(
+    protected readonly rest: RESTClient,
+    readonly descriptor: ResourceDescriptor,
+    readonly namespace?: string,
+  ) {}
+
+  /** Reads one object by name. */
+  async get(name: string, options: GetOptions = {}): Promise<T> {
+    return await this.at(this.rest.get(), 'get', options.signal, name, getParams(options)).do<T>();
+  }
+
+  /** Lists objects; with `limit`, one page whose `metadata.continue` fetches the next. */
+  async list(options: ListOptions = {}): Promise<TList> {
+    return await this.at(this.rest.get(), 'list', options.signal, undefined, listParams(options)).do<TList>();
+  }
+
+  /** Starts a watch; iterate the stream, and close it (or abort the signal) when done. */
+  async watch(options: WatchOptions = {}): Promise<WatchStream<T>> {
+    const request = this.at(this.rest.get(), 'watch', options.signal, undefined, watchParams(options));
+    return await request.watch<T>(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs });
+  }
+
+  /** Creates an object; the server fills in what it defaults. */
+  async create(object: T, options: CreateOptions = {}): Promise<T> {
+    return await this.at(this.rest.post(), 'create', options.signal, undefined, writeParams(options))
+      .body(object)
+      .do<T>();
+  }
+
+  /** Replaces an object (named by its `metadata.name`); a stale `resourceVersion` fails with a Conflict. */
+  async update(object: T, options: UpdateOptions = {}): Promise<T> {
+    return await this.at(this.rest.put(), 'update', options.signal, object, writeParams(options)).body(object).do<T>();
+  }
+
+  /** Patches an object: `json` (RFC 6902 operations), `merge` (RFC 7386) or `strategic` (Kubernetes' merge). */
+  async patch(name: string, format: PatchFormat, patch: unknown, options: PatchOptions = {}): Promise<T> {
+    return await this.patchSubresource<T>(name, [], format, patch, options);
+  }
+
+  /** Server-side apply: the manager in `options.fieldManager` owns exactly the fields `configuration` sets. */
+  async apply(configuration: ApplyConfiguration<T>, options: ApplyOptions): Promise<T> {
+    return await this.applySubresource<T>(configuration, [], options);
+  }
+
+  /**
+   * Deletes an object. Resolves to the object when deletion is pending (finalizers, graceful deletion), else to the
+   * server's Success Status.
+   */
+  async delete(name: string, options: DeleteOptions = {}): Promise<T | Status> {
+    return await this.at(this.rest.delete(), 'delete', options.signal, name, {})
+      .body(deleteBody(options))
+      .do<T | Status>();
+  }
+
+  /** Deletes every object the selectors match, in this namespace; resolves to the list of deleted objects. */
+  async deleteCollection(options: DeleteCollectionOptions = {}): Promise<TList | Status> {
+    const params = deleteCollectionParams(options);
+    return await this.at(this.rest.delete(), 'deleteCollection', options.signal, undefined, params)
+      .body(deleteBody(options))
+      .do<TList | Status>();
+  }
+
+  /** Reads a subresource of the named object (e.g. `scale`). */
+  protected async getSubresource<R>(name: string, subresource: string, options: GetOptions): Promise<R> {
+    return await this.at(this.rest.get(), subresource, options.signal, name, getParams(options), subresource).do<R>();
+  }
+
+  /** POSTs a body to a subresource of the object (e.g. `eviction`, `binding`, `token`). */
+  protected async createSubresource<R>(
+    target: Target,
+    subresource: string,
+    body: unknown,
+    options: CreateOptions,
+  ): Promise<R> {
+    return await this.at(this.rest.post(), subresource, options.signal, target, writeParams(options), subresource)
+      .body(body)
+      .do<R>();
+  }
+
+  /** PUTs a body to a subresource of the object (e.g. `status`, `scale`). */
+  protected async updateSubresource<R>(
+    target: Target,
+    subresource: string,
+    body: unknown,
+    options: UpdateOptions,
+  ): Promise<R> {
+    return await this.at(this.rest.put(), subresource, options.signal, target, writeParams(options), subresource)
+      .body(body)
+      .do<R>();
+  }
+
+  /** Patches the object or one of its subresources (`subresource` empty for the object itself). */
+  protected async patchSubresource<R>(
+    name: string,
+    subresource: readonly string[],
+    format: PatchFormat,
+    patch: unknown,
+    options: PatchOptions,
+  ): Promise<R> {
+    const request = this.rest.patch(format);
+    return await this.at(request, 'patch', options.signal, name, writeParams(options), ...subresource)
+      .body(patch)
+      .do<R>();
+  }
+
+  /** Server-side applies a configuration to the object or one of its subresources. */
+  protected async applySubresource<R>(
+    configuration: ApplyConfiguration<T>,
+    subresource: readonly string[],
+    options: ApplyOptions,
+  ): Promise<R> {
+    const request = this.rest.patch('apply');
+    return await this.at(request, 'apply', options.signal, configuration, applyParams(options), ...subresource)
+      .body(configuration)
+      .do<R>();
+  }
+
+  /** Opens a streaming GET of a subresource (e.g. pod `log` with `follow`). */
+  protected async streamSubresource(
+    name: string,
+    subresource: string,
+    params: QueryParams,
+    signal: AbortSignal | undefined,
+  ): Promise<AsyncIterable<Uint8Array>> {
+    return await this.at(this.rest.get(), subresource, signal, name, params, subresource).stream();
+  }
+
+  /**
+   * Points a request at this resource, the named object (a name, or an object's `metadata.name`) and a
+   * subresource, with a query. Throws MissingNameError (callers are async, so it rejects) for a nameless object.
+   */
+  private at(
+    request: Request,
+    verb: string,
+    signal: AbortSignal | undefined,
+    target: Target | undefined,
+    params: QueryParams,
+    ...subresource: string[]
+  ): Request {
+    request
+      .groupVersion({ group: this.descriptor.group, version: this.descriptor.version })
+      .namespace(this.descriptor.namespaced ? this.namespace : undefined)
+      .resource(this.descriptor.resource);
+    if (target !== undefined) {
+      const name = typeof target === 'string' ? target : target.metadata?.name;
+      if (!name) throw new MissingNameError(verb, this.descriptor.resource);
+      request.name(name);
+    }
+    if (subresource.length > 0) request.subresource(...subresource);
+    if (signal !== undefined) request.signal(signal);
+    for (const [key, value] of Object.entries(params)) request.param(key, value);
+    return request;
+  }
+}
+
+/** What a call names: a name, or an object carrying it in `metadata.name`. */
+export type Target = string | { readonly metadata?: { readonly name?: string } };

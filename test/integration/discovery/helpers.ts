@@ -1,0 +1,37 @@
+// Builds RESTClients on the shared control plane: a RestConfig from its kubeconfig, and a transport that records requests.
+import type { Dispatcher } from 'undici';
+import { loadKubeConfig, restConfigFromKubeConfig } from '../../../src/client/config/index.js';
+import type { RestConfig } from '../../../src/client/rest/config.js';
+import { RESTClient, type Transport, TransportCache } from '../../../src/client/rest/index.js';
+
+export async function restConfigFor(kubeconfigPath: string, context: string): Promise<RestConfig> {
+  return restConfigFromKubeConfig(await loadKubeConfig({ paths: [kubeconfigPath] }), { context });
+}
+
+/** A RESTClient whose every request (`GET /apis`) is appended to `requests`. */
+export interface RecordingClient {
+  readonly client: RESTClient;
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+export function recordingClient(config: RestConfig): RecordingClient {
+  const cache = new TransportCache();
+  const requests: string[] = [];
+  const composed = new Map<Dispatcher, Dispatcher>();
+  const transport: Transport = {
+    dispatcherFor(identity, logger) {
+      const base = cache.dispatcherFor(identity, logger);
+      let recording = composed.get(base);
+      if (!recording) {
+        recording = base.compose((dispatch) => (options, handler) => {
+          requests.push(`${options.method} ${options.path}`);
+          return dispatch(options, handler);
+        });
+        composed.set(base, recording);
+      }
+      return recording;
+    },
+  };
+  return { client: RESTClient.forConfig(config, { transport }), requests, close: () => cache.close() };
+}
