@@ -1,3 +1,4 @@
+/** Exports the clients: kubeconfig loading, RESTClient, the typed ClientSet, DynamicClient and DiscoveryClient. */
 export type {
   AuthInfo,
   Cluster,

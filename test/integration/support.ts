@@ -8,15 +8,15 @@ import { RESTClient } from '../../src/client/rest/rest-client.js';
 
 const plane = inject('controlPlane');
 
-/** The RestConfig of the admin (`kubeloop-admin`) or the unprivileged user (`kubeloop-user`). */
-export async function restConfigFor(who: 'admin' | 'user' = 'admin'): Promise<RestConfig> {
-  const loaded = await loadKubeConfig({ paths: [plane.kubeconfigPath] });
-  return restConfigFromKubeConfig(loaded, { context: who === 'admin' ? plane.adminContext : plane.userContext });
+/** The RestConfig of one context of a kubeconfig file, built the way users build it. */
+export async function restConfigFor(kubeconfigPath: string, context: string): Promise<RestConfig> {
+  return restConfigFromKubeConfig(await loadKubeConfig({ paths: [kubeconfigPath] }), { context });
 }
 
-/** A RESTClient for the admin or the unprivileged user. */
+/** A RESTClient on the shared control plane for the admin or the unprivileged user. */
 export async function clientFor(who: 'admin' | 'user' = 'admin'): Promise<RESTClient> {
-  return RESTClient.forConfig(await restConfigFor(who));
+  const context = who === 'admin' ? plane.adminContext : plane.userContext;
+  return RESTClient.forConfig(await restConfigFor(plane.kubeconfigPath, context));
 }
 
 /** Creates a namespace with a unique name, deleted when the current test finishes. */

@@ -9,7 +9,8 @@ import type { APIResource } from '../../../src/client/discovery/types.js';
 import { DynamicClient } from '../../../src/client/dynamic/dynamic-client.js';
 import type { RestConfig } from '../../../src/client/rest/config.js';
 import { StatusError } from '../../../src/client/rest/index.js';
-import { type RecordingClient, recordingClient, restConfigFor } from './helpers.js';
+import { restConfigFor } from '../support.js';
+import { type RecordingClient, recordingClient } from './helpers.js';
 
 const plane = inject('controlPlane');
 let config: RestConfig;

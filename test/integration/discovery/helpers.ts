@@ -1,12 +1,7 @@
-// Builds RESTClients on the shared control plane: a RestConfig from its kubeconfig, and a transport that records requests.
+// Builds RESTClients whose transport records every request.
 import type { Dispatcher } from 'undici';
-import { loadKubeConfig, restConfigFromKubeConfig } from '../../../src/client/config/index.js';
 import type { RestConfig } from '../../../src/client/rest/config.js';
 import { RESTClient, type Transport, TransportCache } from '../../../src/client/rest/index.js';
-
-export async function restConfigFor(kubeconfigPath: string, context: string): Promise<RestConfig> {
-  return restConfigFromKubeConfig(await loadKubeConfig({ paths: [kubeconfigPath] }), { context });
-}
 
 /** A RESTClient whose every request (`GET /apis`) is appended to `requests`. */
 export interface RecordingClient {

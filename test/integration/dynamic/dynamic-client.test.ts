@@ -8,7 +8,8 @@ import { DynamicClient } from '../../../src/client/dynamic/dynamic-client.js';
 import type { Unstructured } from '../../../src/client/dynamic/unstructured.js';
 import type { WatchEvent } from '../../../src/client/meta.js';
 import { isNotFound } from '../../../src/client/rest/index.js';
-import { type RecordingClient, recordingClient, restConfigFor } from '../discovery/helpers.js';
+import { type RecordingClient, recordingClient } from '../discovery/helpers.js';
+import { restConfigFor } from '../support.js';
 
 const plane = inject('controlPlane');
 const id = randomUUID().slice(0, 8);

@@ -9,7 +9,7 @@ import {
   type TransportIdentity,
   WatchIdleTimeoutError,
 } from '../../../src/client/rest/index.js';
-import { restConfigFor } from './rest-config.js';
+import { restConfigFor } from '../support.js';
 
 const plane = inject('controlPlane');
 const core = { group: '', version: 'v1' };

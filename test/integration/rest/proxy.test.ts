@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RESTClient, TransportCache } from '../../../src/client/rest/index.js';
-import { restConfigFor } from './rest-config.js';
+import { restConfigFor } from '../support.js';
 
 const plane = inject('controlPlane');
 

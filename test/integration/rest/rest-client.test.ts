@@ -11,7 +11,7 @@ import {
   RESTClient,
   StatusError,
 } from '../../../src/client/rest/index.js';
-import { restConfigFor } from './rest-config.js';
+import { restConfigFor } from '../support.js';
 
 const plane = inject('controlPlane');
 const core = { group: '', version: 'v1' };

@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { RestConfig } from '../../../src/client/rest/config.js';
 import { RESTClient, TransportCache, TransportError } from '../../../src/client/rest/index.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor } from './rest-config.js';
+import { restConfigFor } from '../support.js';
 
 const plane = inject('controlPlane');
 
