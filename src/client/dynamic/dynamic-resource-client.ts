@@ -30,7 +30,7 @@ import type { Unstructured, UnstructuredList } from './unstructured.js';
 
 /** Sends a call to a subresource of the object instead of the object (`status`, `scale`, `eviction`, …). */
 export interface SubresourceOption {
-  readonly subresource?: string;
+  readonly subresource?: string | undefined;
 }
 
 /**
@@ -128,7 +128,7 @@ export class DynamicResourceClient {
 
   #at(
     request: Request,
-    options: { readonly signal?: AbortSignal; readonly subresource?: string },
+    options: { readonly signal?: AbortSignal | undefined; readonly subresource?: string | undefined },
     name: string | undefined,
     params: QueryParams,
   ): Request {
