@@ -192,13 +192,15 @@ export class DeltaFIFO<T extends KubeObject> {
         });
         this.#wake = undefined;
       }
+      // Read before the decrement (as client-go does): the last item of the initial list is still part of it.
+      const isInInitialList = !this.hasSynced();
       const key = this.#queue.shift() as string;
       if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
       const deltas = this.#items.get(key);
       if (!deltas) continue;
       this.#items.delete(key);
       try {
-        await process(deltas, !this.hasSynced());
+        await process(deltas, isInInitialList);
       } catch (error) {
         if (error instanceof RequeueError && !this.#items.has(key)) {
           this.#items.set(key, deltas);

@@ -138,7 +138,7 @@ describe('DeltaFIFO', () => {
         });
       }
       expect(fifo.hasSynced()).toBe(true);
-      expect(flags).toEqual([true, true, false]);
+      expect(flags).toEqual([true, true, true]);
       expect(fifo.listKeys()).toEqual(['ns/c']);
     });
 

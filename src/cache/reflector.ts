@@ -1,0 +1,287 @@
+/** Keeps a store in step with one resource by listing, then watching, with client-go 1.32's Reflector recovery rules. */
+import type { Logger } from 'pino';
+import type { GroupVersionKind, KubeObject } from '../client/meta.js';
+import { type Clock, systemClock } from '../client/rest/clock.js';
+import { isBadRequest, isInvalid, isTooManyRequests } from '../client/rest/status-error.js';
+import { createLogger } from '../logger.js';
+import { Backoff } from './backoff.js';
+import type { ListerWatcher } from './listwatch.js';
+import { isExpiredError, isWatchErrorRetriable } from './reflector-errors.js';
+import { listForSync } from './reflector-list.js';
+import { ResourceVersionTracker } from './reflector-resource-version.js';
+import { SyncRound } from './reflector-resync.js';
+import { handleWatch, type OpenWatch, openWatch, type WatchHandlerContext } from './reflector-watch.js';
+import { attemptWatchList } from './reflector-watch-list.js';
+
+/**
+ * The part of a store a Reflector writes to (client-go's Store as the Reflector uses it); DeltaFIFO satisfies it.
+ *
+ * @typeParam T - the stored object type.
+ */
+export interface ReflectorStore<T> {
+  add(obj: T): void;
+  update(obj: T): void;
+  delete(obj: T): void;
+  /** Replaces the whole content with `list`, known to be complete at `resourceVersion`. */
+  replace(list: T[], resourceVersion: string): void;
+  resync(): void;
+  /** Told the resourceVersion after each watch event, when the store wants it (client-go's ResourceVersionUpdater). */
+  updateResourceVersion?(resourceVersion: string): void;
+}
+
+/** Called with list errors and watch-start errors that end a list-and-watch round (not with in-stream errors). */
+export type WatchErrorHandler<T extends KubeObject> = (reflector: Reflector<T>, error: unknown) => void;
+
+/** `auto` tries watch-list and remembers when the server does not support it; `on` always tries it first. */
+export type WatchListMode = 'auto' | 'on' | 'off';
+
+/** Options of {@link Reflector}. */
+export interface ReflectorOptions<T extends KubeObject> {
+  readonly listerWatcher: ListerWatcher<T>;
+  readonly store: ReflectorStore<T>;
+  /** Names the reflector in logs and errors, e.g. `configmaps`. */
+  readonly name: string;
+  /** When given, watch events of another apiVersion/kind are skipped (logged). */
+  readonly expectedGVK?: GroupVersionKind;
+  /** Calls `store.resync()` this often; 0 (the default) never. */
+  readonly resyncPeriodMs?: number;
+  /** Asked before each periodic resync; absent means always. */
+  readonly shouldResync?: () => boolean;
+  /** Defaults to the system clock. */
+  readonly clock?: Clock;
+  /** Defaults to a redacting logger at `warn`: a reflector only has problems worth telling. */
+  readonly logger?: Logger;
+  /** The list page size (client-go's WatchListPageSize); by default 500, or none when the watch cache can serve it. */
+  readonly pageSize?: number;
+  /** Defaults to `auto`. */
+  readonly watchList?: WatchListMode;
+  /** Defaults to logging (expired versions quietly, anything else as a warning). */
+  readonly watchErrorHandler?: WatchErrorHandler<T>;
+  /** Watches ask the server to end after [min, 2·min); only counts above the 5 min default. */
+  readonly minWatchTimeoutMs?: number;
+  /** Uniform in [0, 1) for the watch timeout and backoff jitter; defaults to Math.random. */
+  readonly random?: () => number;
+}
+
+/** Five minutes: long watches cost the server little, yet spread reconnections of many clients over time. */
+export const defaultMinWatchTimeoutMs = 5 * 60_000;
+
+/** The steps of the list-and-watch loop; each holds only what is valid in it. */
+type ReflectorState<T extends KubeObject> =
+  | { readonly kind: 'listAndWatch' }
+  | { readonly kind: 'watchList' }
+  | { readonly kind: 'list' }
+  /** Synced: watching, with the round's resync timer beside; `watch` is open when a watch-list handed it on. */
+  | { readonly kind: 'watch'; readonly round: SyncRound<T>; readonly watch: OpenWatch<T> | undefined }
+  /** The round is over: call the handler when there is an error for it, back off, start again. */
+  | { readonly kind: 'roundEnded'; readonly round: SyncRound<T> | undefined; readonly handlerError: unknown };
+
+/**
+ * Lists and watches one resource into a store (client-go's Reflector, release 1.32; SEMANTICS A).
+ *
+ * Guarantees: the store receives one `replace` per successful list (or watch-list), then watch events in server
+ * order; `lastSyncResourceVersion()` is the RV of the last list or processed event; a clean watch end resumes from
+ * it without relisting; expired versions and watch errors lead to a relist after a backoff shared by every retry;
+ * `run` resolves only once the signal aborted, the open watch is closed and the resync timer stopped (run it once
+ * at a time; a later `run` resumes from `lastSyncResourceVersion()` with a relist). Differences
+ * from client-go: no retry of watch InternalErrors (client-go's MaxInternalErrorRetryDuration, off by default);
+ * in `auto` mode a watch-list rejected as Invalid or BadRequest is not tried again by this reflector; listed items
+ * lacking apiVersion/kind get their list's (see withTypeMeta), so listed and watched objects have one shape.
+ *
+ * @typeParam T - the reflected object type.
+ */
+export class Reflector<T extends KubeObject> {
+  readonly #options: ReflectorOptions<T>;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #random: () => number;
+  readonly #backoff: Backoff;
+  readonly #versions = new ResourceVersionTracker();
+  readonly #minWatchTimeoutMs: number;
+  #watchListUnsupported = false;
+
+  constructor(options: ReflectorOptions<T>) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? createLogger({ level: 'warn' });
+    this.#random = options.random ?? Math.random;
+    this.#backoff = new Backoff({ clock: this.#clock, random: this.#random });
+    this.#minWatchTimeoutMs = Math.max(options.minWatchTimeoutMs ?? 0, defaultMinWatchTimeoutMs);
+  }
+
+  /** The name given in the options. */
+  get name(): string {
+    return this.#options.name;
+  }
+
+  /** The resourceVersion of the last list or processed watch event; `""` before the first sync. */
+  lastSyncResourceVersion(): string {
+    return this.#versions.lastSync;
+  }
+
+  /** Lists and watches until the signal aborts; resolves once everything stopped. */
+  async run(signal: AbortSignal): Promise<void> {
+    let state: ReflectorState<T> = { kind: 'listAndWatch' };
+    const closeWatch = (): void => {
+      if (state.kind === 'watch') state.round.current?.stream.close();
+    };
+    signal.addEventListener('abort', closeWatch, { once: true });
+    try {
+      while (!signal.aborted) {
+        try {
+          state = await this.#step(state, signal);
+        } catch (error) {
+          if (signal.aborted) break;
+          // Steps report expected failures as states; anything thrown is a bug in a store or lister: keep going.
+          state = { kind: 'roundEnded', round: state.kind === 'watch' ? state.round : undefined, handlerError: error };
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', closeWatch);
+      if (state.kind === 'watch' || state.kind === 'roundEnded') await state.round?.stop();
+    }
+  }
+
+  async #step(state: ReflectorState<T>, signal: AbortSignal): Promise<ReflectorState<T>> {
+    switch (state.kind) {
+      case 'listAndWatch':
+        return { kind: this.#useWatchList() ? 'watchList' : 'list' };
+      case 'watchList':
+        return await this.#watchList(signal);
+      case 'list':
+        return await this.#list(signal);
+      case 'watch':
+        return await this.#watch(state.round, state.watch, signal);
+      case 'roundEnded':
+        await state.round?.stop();
+        if (state.handlerError !== undefined) this.#handleError(state.handlerError);
+        await this.#backoff.wait(signal);
+        return { kind: 'listAndWatch' };
+    }
+  }
+
+  #useWatchList(): boolean {
+    const mode = this.#options.watchList ?? 'auto';
+    return mode === 'on' || (mode === 'auto' && !this.#watchListUnsupported);
+  }
+
+  async #watchList(signal: AbortSignal): Promise<ReflectorState<T>> {
+    const outcome = await attemptWatchList({
+      ...this.#handlerContext(signal, undefined, true),
+      listerWatcher: this.#options.listerWatcher,
+      store: this.#options.store,
+      resourceVersions: this.#versions,
+      backoff: this.#backoff,
+      timeoutSeconds: () => this.#timeoutSeconds(),
+    });
+    if (outcome.kind === 'retry') return { kind: 'watchList' };
+    if (outcome.kind === 'synced') {
+      const round = this.#startRound();
+      round.current = outcome.watch;
+      return { kind: 'watch', round, watch: outcome.watch };
+    }
+    const unsupported = isInvalid(outcome.error) || isBadRequest(outcome.error);
+    if (unsupported && (this.#options.watchList ?? 'auto') === 'auto') this.#watchListUnsupported = true;
+    this.#logger.warn(
+      { reflector: this.name, err: outcome.error },
+      'the watch-list request failed; falling back to list and watch',
+    );
+    return { kind: 'list' };
+  }
+
+  async #list(signal: AbortSignal): Promise<ReflectorState<T>> {
+    let result: Awaited<ReturnType<typeof listForSync<T>>>;
+    try {
+      result = await listForSync({
+        listerWatcher: this.#options.listerWatcher,
+        resourceVersions: this.#versions,
+        pageSize: this.#options.pageSize ?? 0,
+        description: this.#options.expectedGVK?.kind ?? this.name,
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      return { kind: 'roundEnded', round: undefined, handlerError: error };
+    }
+    this.#options.store.replace(result.items, result.resourceVersion);
+    this.#versions.lastSync = result.resourceVersion;
+    return { kind: 'watch', round: this.#startRound(), watch: undefined };
+  }
+
+  async #watch(round: SyncRound<T>, open: OpenWatch<T> | undefined, signal: AbortSignal): Promise<ReflectorState<T>> {
+    let watch = open;
+    if (watch === undefined) {
+      const startedAt = this.#clock.now();
+      try {
+        const stream = await this.#options.listerWatcher.watch({
+          resourceVersion: this.#versions.lastSync,
+          timeoutSeconds: this.#timeoutSeconds(),
+          allowWatchBookmarks: true,
+          signal,
+        });
+        watch = openWatch(stream, startedAt);
+      } catch (error) {
+        if (signal.aborted || !isWatchErrorRetriable(error)) return { kind: 'roundEnded', round, handlerError: error };
+        await this.#backoff.wait(signal);
+        return { kind: 'watch', round, watch: undefined };
+      }
+      round.current = watch;
+    }
+    const sink = { store: this.#options.store, setResourceVersion: (rv: string) => this.#setLastSync(rv) };
+    const outcome = await handleWatch(watch, sink, this.#handlerContext(signal, round, false));
+    watch.stream.close();
+    round.current = undefined;
+    if (outcome.kind !== 'failed') return { kind: 'watch', round, watch: undefined };
+    if (isTooManyRequests(outcome.error)) {
+      await this.#backoff.wait(signal);
+      return { kind: 'watch', round, watch: undefined };
+    }
+    const level = isExpiredError(outcome.error) ? 'debug' : 'warn';
+    this.#logger[level]({ reflector: this.name, err: outcome.error }, 'the watch ended with an error; relisting');
+    return { kind: 'roundEnded', round, handlerError: undefined };
+  }
+
+  #setLastSync(resourceVersion: string): void {
+    this.#versions.lastSync = resourceVersion;
+  }
+
+  #handlerContext(signal: AbortSignal, round: SyncRound<T> | undefined, watchList: boolean): WatchHandlerContext {
+    return {
+      name: this.name,
+      clock: this.#clock,
+      logger: this.#logger,
+      expectedGVK: this.#options.expectedGVK,
+      exitOnInitialEventsEnd: watchList,
+      signal,
+      interrupted: () => round?.error,
+    };
+  }
+
+  #startRound(): SyncRound<T> {
+    const store = this.#options.store;
+    return new SyncRound<T>({
+      periodMs: this.#options.resyncPeriodMs ?? 0,
+      shouldResync: this.#options.shouldResync,
+      resync: () => store.resync(),
+      clock: this.#clock,
+    });
+  }
+
+  /** floor(min · (1 + random)) seconds: in [min, 2·min). */
+  #timeoutSeconds(): number {
+    return Math.floor((this.#minWatchTimeoutMs / 1000) * (1 + this.#random()));
+  }
+
+  #handleError(error: unknown): void {
+    if (this.#options.watchErrorHandler) {
+      try {
+        this.#options.watchErrorHandler(this, error);
+      } catch (thrown) {
+        this.#logger.error({ reflector: this.name, err: thrown }, 'the watch error handler threw');
+      }
+      return;
+    }
+    const level = isExpiredError(error) ? 'debug' : 'warn';
+    this.#logger[level]({ reflector: this.name, err: error }, 'list and watch failed');
+  }
+}
