@@ -70,6 +70,8 @@ export interface ResourceEventHandlerRegistration {
  * Objects are stored once and shared, uncopied, by the indexer, every handler and every lister; they are typed
  * `Readonly`: copy with `structuredClone` before changing one. Handlers may be async: delivery to that handler
  * awaits the promise before its next notification (so its `hasSynced` means "processed"), others go on.
+ * Memory on a relist: the new list waits in the DeltaFIFO and replaces cached objects key by key as it is popped,
+ * each old object released as its key is processed, so a relist holds at most the old and the new store (peak 2×).
  *
  * @typeParam T - the cached object type.
  */
