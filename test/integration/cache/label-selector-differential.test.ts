@@ -3,18 +3,8 @@ import { parseSelector } from '../../../src/cache/label-selector-parser.js';
 import type { KubeList, KubeObject } from '../../../src/client/meta.js';
 import type { RESTClient } from '../../../src/client/rest/rest-client.js';
 import { StatusError } from '../../../src/client/rest/status-error.js';
+import { seededRandom as random } from '../../unit/support/random.js';
 import { clientFor, testNamespace } from '../support.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const keys = ['a', 'b', 'c', 'example.com/d'];
 const values = ['', 'x', 'y', '1', '2', '10', '-3'];

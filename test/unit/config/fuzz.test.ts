@@ -6,18 +6,8 @@ import { KubeConfigError } from '../../../src/client/config/errors.js';
 import { loadKubeConfig } from '../../../src/client/config/loader.js';
 import { restConfigFromKubeConfig } from '../../../src/client/config/rest-config.js';
 import { kubeConfigView } from '../../../src/client/config/view.js';
+import { seededRandom as random } from '../support/random.js';
 import { tempFiles } from './temp-files.js';
-
-/** A small seeded PRNG (mulberry32) so a failure replays from its seed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const keys = {
   top: ['clusters', 'users', 'contexts', 'current-context', 'preferences', 'extensions', 'kind', 'apiVersion'],
