@@ -99,6 +99,8 @@ export class Reflector<T extends KubeObject> {
   readonly #versions = new ResourceVersionTracker();
   readonly #minWatchTimeoutMs: number;
   #watchListUnsupported = false;
+  /** Clock time of the last list, watch-list sync or watch event (bookmarks included); undefined before any. */
+  #lastProgressAt: number | undefined;
 
   constructor(options: ReflectorOptions<T>) {
     this.#options = options;
@@ -117,6 +119,15 @@ export class Reflector<T extends KubeObject> {
   /** The resourceVersion of the last list or processed watch event; `""` before the first sync. */
   lastSyncResourceVersion(): string {
     return this.#versions.lastSync;
+  }
+
+  /**
+   * The clock time of the last sign the server is feeding this reflector: a completed list or watch-list, or a
+   * watch event of any type (bookmarks included); undefined before the first. Health checks use it to spot a
+   * stalled watch.
+   */
+  lastProgressAt(): number | undefined {
+    return this.#lastProgressAt;
   }
 
   /** Lists and watches until the signal aborts; resolves once everything stopped. */
@@ -176,6 +187,7 @@ export class Reflector<T extends KubeObject> {
     });
     if (outcome.kind === 'retry') return { kind: 'watchList' };
     if (outcome.kind === 'synced') {
+      this.#lastProgressAt = this.#clock.now();
       const round = this.#startRound();
       round.current = outcome.watch;
       return { kind: 'watch', round, watch: outcome.watch };
@@ -205,6 +217,7 @@ export class Reflector<T extends KubeObject> {
     }
     this.#options.store.replace(result.items, result.resourceVersion);
     this.#versions.lastSync = result.resourceVersion;
+    this.#lastProgressAt = this.#clock.now();
     return { kind: 'watch', round: this.#startRound(), watch: undefined };
   }
 
@@ -243,6 +256,7 @@ export class Reflector<T extends KubeObject> {
 
   #setLastSync(resourceVersion: string): void {
     this.#versions.lastSync = resourceVersion;
+    this.#lastProgressAt = this.#clock.now();
   }
 
   #handlerContext(signal: AbortSignal, round: SyncRound<T> | undefined, watchList: boolean): WatchHandlerContext {

@@ -88,6 +88,11 @@ export interface SharedIndexInformer<T extends KubeObject> {
   hasSynced(): boolean;
   /** The resourceVersion of the last list or watch event seen; `''` before start. */
   lastSyncResourceVersion(): string;
+  /**
+   * The clock time the watch last made progress: a completed list, or a watch event of any type, bookmarks
+   * included (the server sends those about once a minute on a quiet watch); undefined before the first.
+   */
+  lastWatchProgressAt(): number | undefined;
   /** Sets the transform; only before `run`. */
   setTransform(transform: (obj: T) => T): void;
   /** Sets what is called on list and watch-start errors; only before `run`. */
@@ -183,6 +188,10 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
 
   lastSyncResourceVersion(): string {
     return this.#reflector?.lastSyncResourceVersion() ?? '';
+  }
+
+  lastWatchProgressAt(): number | undefined {
+    return this.#reflector?.lastProgressAt();
   }
 
   setTransform(transform: (obj: T) => T): void {

@@ -1,7 +1,22 @@
+export type { BuilderControllerOptions, ControllerManagerLike, OwnsOptions, SourceOptions } from './builder.js';
+export { ControllerBuilder, newControllerManagedBy } from './builder.js';
+export type { ControllerOptions, ControllerStartOptions, ControllerStats } from './controller.js';
+export { Controller } from './controller.js';
+export {
+  ControllerOptionsError,
+  ControllerShutdownError,
+  ControllerStateError,
+  ReconcileTimeoutError,
+} from './controller-errors.js';
+export type { ControllerMetrics, ReconcileOutcome } from './controller-metrics.js';
+export { newControllerMetrics, workqueueMetricsProviderFor } from './controller-metrics.js';
+export type { MapFunc, OwnerType } from './enqueue-handlers.js';
+export { controllerOwnerRequest, enqueueHandler, ownRequest } from './enqueue-handlers.js';
 export type { EventOptions, EventRecorder, EventRecorderOptions, EventSubject, EventsClient } from './events/index.js';
 export { maxNoteBytes, newEventRecorder, seriesWindowMs } from './events/index.js';
 export type { FinalizerClient, FinalizerResult, ReconcileFinalizerOptions } from './finalizers.js';
 export { addFinalizer, hasFinalizer, reconcileFinalizer, removeFinalizer } from './finalizers.js';
+export type { ProbeResult } from './health-checks.js';
 export type {
   LeaderCallbacks,
   LeaderElectionRecord,
@@ -20,6 +35,10 @@ export {
   LeaseNotReadError,
   runLeaderElection,
 } from './leader-election/index.js';
+export type { ManagedController, ManagedInformer } from './manager.js';
+export { Manager, newManager } from './manager.js';
+export { ManagerError, ManagerOptionsError, ManagerStateError } from './manager-errors.js';
+export type { HealthProbeOptions, ManagerLeaderElectionOptions, ManagerOptions } from './manager-options.js';
 export {
   AlreadyOwnedError,
   getControllerOf,
@@ -29,6 +48,18 @@ export {
   setControllerReference,
   setOwnerReference,
 } from './owner-references.js';
+export type { Predicate } from './predicates.js';
+export {
+  and,
+  annotationChanged,
+  generationChanged,
+  labelChanged,
+  not,
+  or,
+  resourceVersionChanged,
+} from './predicates.js';
+export type { ReconcileContext, ReconcileResult, Reconciler, Request } from './reconciler.js';
+export { requestFromKey, requestKey, TerminalError } from './reconciler.js';
 export type { RetryBackoff, RetryOptions } from './retry-on-conflict.js';
 export {
   BackoffOptionsError,
