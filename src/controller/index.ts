@@ -1,3 +1,4 @@
+/** Exports the controller runtime: workqueues, controllers, the builder, the manager, leader election and helpers. */
 export type { BuilderControllerOptions, ControllerManagerLike, OwnsOptions, SourceOptions } from './builder.js';
 export { ControllerBuilder, newControllerManagedBy } from './builder.js';
 export type { ControllerOptions, ControllerStartOptions, ControllerStats } from './controller.js';

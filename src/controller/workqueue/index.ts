@@ -1,3 +1,4 @@
+/** Exports the workqueues and their rate limiters and metrics (client-go's util/workqueue). */
 export type { BucketRateLimiterOptions } from './bucket-rate-limiter.js';
 export { newBucketRateLimiter } from './bucket-rate-limiter.js';
 export type { DefaultControllerRateLimiterOptions } from './default-controller-rate-limiter.js';

@@ -2,22 +2,19 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { generateFormatted, readSchemas } from '../../../hack/codegen/generate.js';
 import {
   buildModel,
   buildResource,
   type DiscoveryList,
   type DiscoveryResource,
-  generateFormatted,
   methodName,
   moduleOfPackage,
-  pickedMembers,
-  readSchemas,
   release,
-  renderClient,
-  renderTypes,
   type Schema,
-  servesAllVerbs,
-} from '../../../hack/codegen/generate.js';
+} from '../../../hack/codegen/model.js';
+import { pickedMembers, renderClient, servesAllVerbs } from '../../../hack/codegen/render-client.js';
+import { renderTypes } from '../../../hack/codegen/render-types.js';
 import { ClientSet } from '../../../src/client/kubernetes/clientset.js';
 
 const root = resolve(import.meta.dirname, '../../..');
