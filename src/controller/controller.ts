@@ -53,6 +53,11 @@ export interface ControllerOptions {
 export interface ControllerStartOptions {
   /** How long in-flight reconciles may go on after the stop before their signals abort; default 30 000. */
   readonly shutdownTimeoutMs?: number | undefined;
+  /**
+   * Ends the grace period early: once it aborts (before or during the stop), in-flight reconciles' signals abort at
+   * once. The manager passes its leadership term, so work started as leader does not go on after a lost lease.
+   */
+  readonly abortInFlight?: AbortSignal | undefined;
 }
 
 /** A snapshot for health checks. */
@@ -148,15 +153,17 @@ export class Controller {
       await abortOf(signal);
       this.#logger.info({ inFlight: this.#inFlight.size }, 'Stopping workers; waiting for in-flight reconciles');
       const grace = new AbortController();
-      const timedOut = await Promise.race([
-        workers.then(() => false),
+      const cutShort = options.abortInFlight;
+      const abandon = await Promise.race([
+        workers.then(() => undefined),
         this.#clock.sleep(graceMs, grace.signal).then(
-          () => true,
-          () => false,
+          () => `after ${graceMs} ms of grace`,
+          () => undefined,
         ),
+        ...(cutShort ? [abortOf(cutShort).then(() => 'because its in-flight work was called off')] : []),
       ]);
       grace.abort();
-      if (timedOut) this.#abandonInFlight(graceMs);
+      if (abandon !== undefined) this.#abandonInFlight(abandon);
       this.#logger.info('Controller stopped');
     } finally {
       this.#running = false;
@@ -253,12 +260,9 @@ export class Controller {
     return () => cancel.abort();
   }
 
-  #abandonInFlight(graceMs: number): void {
-    this.#logger.warn(
-      { inFlight: this.#inFlight.size, shutdownTimeoutMs: graceMs },
-      'Shutdown grace period over; aborting in-flight reconciles',
-    );
-    const reason = new ControllerShutdownError(`controller ${this.name} stopped after ${graceMs} ms of grace`);
+  #abandonInFlight(why: string): void {
+    this.#logger.warn({ inFlight: this.#inFlight.size }, `Aborting in-flight reconciles ${why}`);
+    const reason = new ControllerShutdownError(`controller ${this.name} stopped ${why}`);
     for (const entry of this.#inFlight) entry.abort.abort(reason);
   }
 }

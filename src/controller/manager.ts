@@ -41,7 +41,7 @@ export interface ManagedInformer {
 export interface ManagedController {
   readonly name: string;
   /** Runs until `signal` aborts, then lets in-flight work finish within `shutdownTimeoutMs` and resolves. */
-  start(signal: AbortSignal, options?: { shutdownTimeoutMs?: number }): Promise<void>;
+  start(signal: AbortSignal, options?: { shutdownTimeoutMs?: number; abortInFlight?: AbortSignal }): Promise<void>;
   stats(): { readonly inFlight: number; readonly oldestInFlightMs: number; readonly queueDepth: number };
   /** The informers feeding it: the manager waits for them to sync before starting it. */
   readonly sources: readonly ManagedInformer[];
@@ -65,9 +65,9 @@ export type { ManagerOptions } from './manager-options.js';
  *   `start` resolves after all of that. A stop during the cache sync resolves too (no error). A stopping leader
  *   keeps renewing its Lease until its controllers stopped, and only then ends its term (releasing the Lease with
  *   `releaseOnCancel`), so no other replica reconciles while it drains.
- * - Caveat: after a LOST lease, in-flight reconciles also get `gracefulShutdownTimeoutMs`, but the Lease can no
- *   longer be renewed: another replica may take over leaseDuration − renewDeadline (5 s by default) after this one
- *   stopped leading. Where reconciles must never overlap, keep them shorter than that or honour their signal.
+ * - After a LOST lease, in-flight reconciles get no grace: their signals abort at once, since another replica may
+ *   take over leaseDuration − renewDeadline (5 s by default) after this one stopped leading. A reconciler that
+ *   honours its signal therefore never overlaps the next leader by more than its own reaction time.
  *   (controller-runtime exits the process instead; issue 5 asks to campaign again.)
  * - /readyz is 200 once caches synced and controllers run or stand by; /healthz is 200 unless a watch stalled or a
  *   worker is stuck (see ManagerOptions); /metrics serves `metricsRegistry`.
@@ -283,7 +283,7 @@ export class Manager {
     this.#termActive = true;
     this.#leaderGauge?.set(labels, 1);
     try {
-      await this.#runTerm(stop ? AbortSignal.any([term, stop]) : term);
+      await this.#runTerm(stop ? AbortSignal.any([term, stop]) : term, term);
     } finally {
       this.#termActive = false;
       this.#leaderGauge?.set(labels, 0);
@@ -292,17 +292,22 @@ export class Manager {
     }
   }
 
-  /** Runs every controller until `signal` aborts; resolves once it aborted and all of them stopped. */
-  async #runTerm(signal: AbortSignal): Promise<void> {
+  /**
+   * Runs every controller until `signal` aborts; resolves once it aborted and all of them stopped. When `term` (the
+   * leadership term) ends, in-flight reconciles are called off at once instead of getting the grace period.
+   */
+  async #runTerm(signal: AbortSignal, term?: AbortSignal): Promise<void> {
     const shutdownTimeoutMs = this.#timings.gracefulShutdownTimeoutMs;
     this.#logger.info({ controllers: this.#controllers.map((c) => c.name) }, 'starting controllers');
     // Awaiting the abort too keeps a manager with no controller (or one that ended early) running until stopped.
     await Promise.all([
       abortOf(signal),
       ...this.#controllers.map((controller) =>
-        controller.start(signal, { shutdownTimeoutMs }).catch((error: unknown) => {
-          this.#logger.error({ err: error, controller: controller.name }, 'controller stopped with an error');
-        }),
+        controller
+          .start(signal, { shutdownTimeoutMs, ...(term ? { abortInFlight: term } : {}) })
+          .catch((error: unknown) => {
+            this.#logger.error({ err: error, controller: controller.name }, 'controller stopped with an error');
+          }),
       ),
     ]);
     this.#logger.info('controllers stopped');

@@ -13,7 +13,8 @@ import {
   type Request,
   TerminalError,
 } from '../../../../src/controller/reconciler.js';
-import { type Deferred, deferred, startController, until } from './harness.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { capturingLogger, type Deferred, deferred, startController, until } from './harness.js';
 
 const a: Request = { namespace: 'ns', name: 'a' };
 const b: Request = { namespace: 'ns', name: 'b' };
@@ -246,6 +247,32 @@ describe('Controller concurrency', () => {
 });
 
 describe('Controller shutdown', () => {
+  it('calls off in-flight reconciles at once when abortInFlight aborts during the grace period', async () => {
+    const clock = new FakeClock();
+    let signal: AbortSignal | undefined;
+    const controller = new Controller({
+      name: 'lost-lease',
+      clock,
+      logger: capturingLogger().logger,
+      reconciler: async (_request, ctx) => {
+        signal = ctx.signal;
+        await new Promise<never>(() => {});
+      },
+    });
+    const stop = new AbortController();
+    const term = new AbortController();
+    const running = controller.start(stop.signal, { shutdownTimeoutMs: 30_000, abortInFlight: term.signal });
+    controller.enqueue(a);
+    await until(() => signal !== undefined);
+    stop.abort();
+    expect(await clock.waitForSleeps(1)).toEqual([30_000]);
+    expect(signal?.aborted).toBe(false);
+    term.abort();
+    await running;
+    expect(signal?.reason).toBeInstanceOf(ControllerShutdownError);
+    expect(String(signal?.reason)).toContain('called off');
+  });
+
   it('waits for the in-flight reconcile, without aborting its signal, then resolves', async () => {
     const gate = deferred();
     let context: ReconcileContext | undefined;
