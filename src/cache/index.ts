@@ -9,7 +9,7 @@ export { filteringResourceEventHandler } from './event-handler.js';
 export type { Indexer, Indexers, IndexFunc } from './indexer.js';
 export { IndexError, metaNamespaceIndexFunc, namespaceIndex, newIndexer } from './indexer.js';
 export type { InformerForOptions, SharedInformerFactory, SharedInformerFactoryOptions } from './informer-factory.js';
-export { newSharedInformerFactory } from './informer-factory.js';
+export { InformerFactoryOptionsError, newSharedInformerFactory } from './informer-factory.js';
 export type { KeyFunc } from './keys.js';
 export {
   deletionHandlingMetaNamespaceKeyFunc,

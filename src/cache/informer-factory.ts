@@ -8,16 +8,21 @@ import type { GroupVersionResource, KubeList, KubeObject } from '../client/meta.
 import type { Clock } from '../client/rest/clock.js';
 import type { RESTClient } from '../client/rest/rest-client.js';
 import type { ResourceClient } from '../client/typed/resource-client.js';
+import { KubeloopError } from '../errors.js';
 import type { Indexers } from './indexer.js';
 import { type ListerWatcher, listWatchFrom } from './listwatch.js';
 import { metadataListWatch, type PartialObjectMetadata } from './metadata-listwatch.js';
 import {
-  InformerStateError,
   newSharedIndexInformer,
   type SharedIndexInformer,
   type SharedIndexInformerOptions,
 } from './shared-index-informer.js';
 import { waitForCacheSync } from './wait-for-cache-sync.js';
+
+/** Thrown when the factory lacks what an informer needs, e.g. `forResource` without any client in its options. */
+export class InformerFactoryOptionsError extends KubeloopError<'INFORMER_FACTORY_OPTIONS'> {
+  readonly code = 'INFORMER_FACTORY_OPTIONS';
+}
 
 /** Options of {@link newSharedInformerFactory}. */
 export interface SharedInformerFactoryOptions {
@@ -209,7 +214,9 @@ class InformerFactory implements SharedInformerFactory {
   #restClient(what: string): RESTClient {
     const rest = this.#options.restClient ?? this.#options.clientSet?.rest ?? this.#options.dynamicClient?.restClient;
     if (!rest)
-      throw new InformerStateError(`${what} needs a restClient, clientSet or dynamicClient in the factory options`);
+      throw new InformerFactoryOptionsError(
+        `${what} needs a restClient, clientSet or dynamicClient in the factory options`,
+      );
     return rest;
   }
 }

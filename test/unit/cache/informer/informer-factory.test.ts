@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newSharedInformerFactory } from '../../../../src/cache/informer-factory.js';
+import { InformerFactoryOptionsError, newSharedInformerFactory } from '../../../../src/cache/informer-factory.js';
 import { ClientSet } from '../../../../src/client/kubernetes/clientset.js';
 import { RESTClient } from '../../../../src/client/rest/rest-client.js';
 import { obj, type TestObject } from '../objects.js';
@@ -10,6 +10,13 @@ import { ScriptedListerWatcher } from './scripted-lister-watcher.js';
 const rest = RESTClient.forConfig({ host: 'https://127.0.0.1:1' });
 
 describe('SharedInformerFactory', () => {
+  it('refuses a dynamic or metadata informer when it was given no client, naming what is missing', () => {
+    const factory = newSharedInformerFactory();
+    const gvr = { group: 'example.com', version: 'v1', resource: 'widgets' };
+    expect(() => factory.forResource(gvr)).toThrow(InformerFactoryOptionsError);
+    expect(() => factory.forMetadata(gvr)).toThrow('forMetadata needs a restClient, clientSet or dynamicClient');
+  });
+
   it('returns one informer per key, building its lister-watcher once', () => {
     const factory = newSharedInformerFactory({ logger: capturedLogger().logger });
     let built = 0;
