@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createAuthenticator } from '../../../src/client/rest/auth/index.js';
@@ -7,6 +6,7 @@ import type { RestConfig } from '../../../src/client/rest/config.js';
 import { isUnauthorized, RESTClient } from '../../../src/client/rest/index.js';
 import { execRestConfig, pluginWorkspace } from '../../fixtures/exec-plugin/exec-config.js';
 import { capturingLogger } from '../../unit/auth/log-capture.js';
+import { tempDir } from '../../unit/support/temp-dir.js';
 import { type ClusterConfig, configsFor, createNamespace, serviceAccountToken, whoAmI } from './cluster.js';
 
 const plane = inject('controlPlane');
@@ -54,7 +54,7 @@ describe('authentication against the real apiserver', () => {
   });
 
   it('reads a token file, and picks up a rewritten file after refresh', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'kubeloop-token-')), 'token');
+    const path = join(await tempDir('kubeloop-token-'), 'token');
     await writeFile(path, `${readerToken}\n`);
     const { client, authenticator } = clientWith({ ...cluster, bearerTokenFile: path });
     expect((await whoAmI(client)).username).toBe(`system:serviceaccount:${namespace}:reader`);
@@ -66,7 +66,7 @@ describe('authentication against the real apiserver', () => {
   });
 
   it('recovers from a 401 when the token file was rotated since it was read', async () => {
-    const path = join(await mkdtemp(join(tmpdir(), 'kubeloop-token-')), 'token');
+    const path = join(await tempDir('kubeloop-token-'), 'token');
     await writeFile(path, 'revoked-token');
     const { client, authenticator } = clientWith({ ...cluster, bearerTokenFile: path });
     await authenticator.headers();

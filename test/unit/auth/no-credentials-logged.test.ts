@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator, tokenFileRereadMs } from '../../../src/client/rest/auth/index.js';
 import { generatePki } from '../../../src/testing/pki.js';
 import { execRestConfig, FakeClock, pluginScript } from '../../fixtures/exec-plugin/exec-config.js';
+import { tempDir } from '../support/temp-dir.js';
 import { capturingLogger } from './log-capture.js';
 
 const host = 'https://127.0.0.1:6443';
@@ -24,7 +24,7 @@ describe('credentials never reach logs or errors', () => {
   it('keeps token file contents out of the rotation warning', async () => {
     const { logger, lines } = capturingLogger();
     const clock = new FakeClock();
-    const path = join(await mkdtemp(join(tmpdir(), 'kubeloop-token-')), 'token');
+    const path = join(await tempDir('kubeloop-token-'), 'token');
     await writeFile(path, 'tf-secret-0d9c');
     const auth = createAuthenticator({ host, bearerTokenFile: path }, { logger, clock });
     await auth.headers();
@@ -68,7 +68,7 @@ describe('credentials never reach logs or errors', () => {
   it('keeps the private key of an exec client certificate out of errors', async () => {
     const { logger, lines } = capturingLogger();
     const pki = generatePki({ admin: { name: 'a', groups: [] }, user: { name: 'u', groups: [] } });
-    const dir = await mkdtemp(join(tmpdir(), 'kubeloop-exec-'));
+    const dir = await tempDir('kubeloop-exec-');
     await writeFile(join(dir, 'cert.pem'), pki.user.certPem);
     await writeFile(join(dir, 'key.pem'), pki.admin.keyPem);
     const config = execRestConfig({ PLUGIN_CERT_FILE: join(dir, 'cert.pem'), PLUGIN_KEY_FILE: join(dir, 'key.pem') });

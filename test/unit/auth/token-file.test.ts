@@ -1,15 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAuthenticator, TokenFileError, tokenFileRereadMs } from '../../../src/client/rest/auth/index.js';
 import { FakeClock } from '../../fixtures/exec-plugin/exec-config.js';
+import { tempDir } from '../support/temp-dir.js';
 import { capturingLogger } from './log-capture.js';
 
 const host = 'https://127.0.0.1:6443';
 
 async function tokenFile(content: string): Promise<string> {
-  const path = join(await mkdtemp(join(tmpdir(), 'kubeloop-token-')), 'token');
+  const path = join(await tempDir('kubeloop-token-'), 'token');
   await writeFile(path, content);
   return path;
 }
