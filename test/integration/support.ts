@@ -19,14 +19,23 @@ export async function clientFor(who: 'admin' | 'user' = 'admin'): Promise<RESTCl
   return RESTClient.forConfig(await restConfigFor(plane.kubeconfigPath, context));
 }
 
+const core = { group: '', version: 'v1' };
+
+/** Creates a namespace `<prefix>-<random>` as the admin; for a whole file, pair it with {@link deleteNamespace}. */
+export async function createNamespace(prefix: string): Promise<string> {
+  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await (await clientFor('admin')).post().groupVersion(core).resource('namespaces').body({ metadata: { name } }).do();
+  return name;
+}
+
+/** Deletes a namespace as the admin (its objects go with it). */
+export async function deleteNamespace(name: string): Promise<void> {
+  await (await clientFor('admin')).delete().groupVersion(core).resource('namespaces').name(name).do();
+}
+
 /** Creates a namespace with a unique name, deleted when the current test finishes. */
 export async function testNamespace(prefix: string): Promise<string> {
-  const admin = await clientFor('admin');
-  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
-  const core = { group: '', version: 'v1' };
-  await admin.post().groupVersion(core).resource('namespaces').body({ metadata: { name } }).do();
-  onTestFinished(async () => {
-    await admin.delete().groupVersion(core).resource('namespaces').name(name).do();
-  });
+  const name = await createNamespace(prefix);
+  onTestFinished(() => deleteNamespace(name));
   return name;
 }

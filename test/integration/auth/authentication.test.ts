@@ -7,10 +7,10 @@ import { isUnauthorized, RESTClient } from '../../../src/client/rest/index.js';
 import { execRestConfig, pluginWorkspace } from '../../fixtures/exec-plugin/exec-config.js';
 import { capturingLogger } from '../../unit/auth/log-capture.js';
 import { tempDir } from '../../unit/support/temp-dir.js';
-import { type ClusterConfig, configsFor, createNamespace, serviceAccountToken, whoAmI } from './cluster.js';
+import { createNamespace, deleteNamespace } from '../support.js';
+import { type ClusterConfig, configsFor, serviceAccountToken, whoAmI } from './cluster.js';
 
 const plane = inject('controlPlane');
-const core = { group: '', version: 'v1' };
 const execOptions = { stdinIsTerminal: false, env: { PATH: process.env.PATH ?? '' } };
 
 let cluster: ClusterConfig;
@@ -29,13 +29,13 @@ beforeAll(async () => {
   const configs = await configsFor(plane.kubeconfigPath, plane.adminContext);
   cluster = configs.cluster;
   admin = RESTClient.forConfig(configs.admin);
-  namespace = await createNamespace(admin, 'auth');
+  namespace = await createNamespace('auth');
   readerToken = await serviceAccountToken(admin, namespace, 'reader');
   writerToken = await serviceAccountToken(admin, namespace, 'writer');
 });
 
 afterAll(async () => {
-  await admin.delete().groupVersion(core).resource('namespaces').name(namespace).do();
+  await deleteNamespace(namespace);
 });
 
 describe('authentication against the real apiserver', () => {

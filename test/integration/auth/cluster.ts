@@ -1,6 +1,3 @@
-// Builds RestConfigs from the shared control plane's kubeconfig and does the admin chores the auth tests need:
-// a namespace, service accounts, tokens from the TokenRequest API, and SelfSubjectReviews.
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 import type { KubeConfigFile } from '../../../src/client/config/kubeconfig-file.js';
@@ -31,13 +28,6 @@ export async function configsFor(
   const key = fromBase64(user['client-key-data']);
   if (cert === undefined || key === undefined) throw new Error(`user of ${context} has no client certificate`);
   return { cluster: clusterConfig, admin: { ...clusterConfig, certData: cert, keyData: key } };
-}
-
-/** Creates a namespace with a unique name. */
-export async function createNamespace(admin: RESTClient, prefix: string): Promise<string> {
-  const name = `${prefix}-${randomUUID().slice(0, 8)}`;
-  await admin.post().groupVersion(core).resource('namespaces').body({ metadata: { name } }).do();
-  return name;
 }
 
 /** Creates a ServiceAccount and returns a fresh token for it from the TokenRequest API. */

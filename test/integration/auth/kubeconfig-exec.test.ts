@@ -7,7 +7,8 @@ import { loadKubeConfig } from '../../../src/client/config/loader.js';
 import { restConfigFromKubeConfig } from '../../../src/client/config/rest-config.js';
 import { RESTClient } from '../../../src/client/rest/index.js';
 import { pluginScript, pluginWorkspace, v1beta1 } from '../../fixtures/exec-plugin/exec-config.js';
-import { configsFor, createNamespace, serviceAccountToken, whoAmI } from './cluster.js';
+import { createNamespace, deleteNamespace } from '../support.js';
+import { configsFor, serviceAccountToken, whoAmI } from './cluster.js';
 
 const plane = inject('controlPlane');
 
@@ -16,11 +17,11 @@ let namespace: string;
 
 beforeAll(async () => {
   admin = RESTClient.forConfig((await configsFor(plane.kubeconfigPath, plane.adminContext)).admin);
-  namespace = await createNamespace(admin, 'auth-kubeconfig');
+  namespace = await createNamespace('auth-kubeconfig');
 });
 
 afterAll(async () => {
-  await admin.delete().groupVersion({ group: '', version: 'v1' }).resource('namespaces').name(namespace).do();
+  await deleteNamespace(namespace);
 });
 
 it('authenticates through an exec user of a kubeconfig file, telling the plugin about the cluster', async () => {

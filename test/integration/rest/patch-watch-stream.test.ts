@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KubeObject, WatchEvent } from '../../../src/client/meta.js';
@@ -9,7 +8,7 @@ import {
   type TransportIdentity,
   WatchIdleTimeoutError,
 } from '../../../src/client/rest/index.js';
-import { restConfigFor } from '../support.js';
+import { createNamespace, deleteNamespace, restConfigFor } from '../support.js';
 
 const plane = inject('controlPlane');
 const core = { group: '', version: 'v1' };
@@ -23,17 +22,11 @@ let namespace: string;
 
 beforeAll(async () => {
   client = RESTClient.forConfig(await restConfigFor(plane.kubeconfigPath, plane.adminContext));
-  namespace = `rest-pw-${randomUUID().slice(0, 8)}`;
-  await client
-    .post()
-    .groupVersion(core)
-    .resource('namespaces')
-    .body({ metadata: { name: namespace } })
-    .do();
+  namespace = await createNamespace('rest-pw');
 });
 
 afterAll(async () => {
-  await client.delete().groupVersion(core).resource('namespaces').name(namespace).do();
+  await deleteNamespace(namespace);
 });
 
 function configMap(name: string) {

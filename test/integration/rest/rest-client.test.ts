@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KubeList, KubeObject } from '../../../src/client/meta.js';
 import {
@@ -11,7 +10,7 @@ import {
   RESTClient,
   StatusError,
 } from '../../../src/client/rest/index.js';
-import { restConfigFor } from '../support.js';
+import { createNamespace, deleteNamespace, restConfigFor } from '../support.js';
 
 const plane = inject('controlPlane');
 const core = { group: '', version: 'v1' };
@@ -25,17 +24,11 @@ let namespace: string;
 
 beforeAll(async () => {
   client = RESTClient.forConfig(await restConfigFor(plane.kubeconfigPath, plane.adminContext));
-  namespace = `rest-${randomUUID().slice(0, 8)}`;
-  await client
-    .post()
-    .groupVersion(core)
-    .resource('namespaces')
-    .body({ metadata: { name: namespace } })
-    .do();
+  namespace = await createNamespace('rest');
 });
 
 afterAll(async () => {
-  await client.delete().groupVersion(core).resource('namespaces').name(namespace).do();
+  await deleteNamespace(namespace);
 });
 
 function configMaps() {
