@@ -3,12 +3,17 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startControlPlane } from './control-plane.js';
+import { checkGuardian, type GuardianCheck } from './processes.js';
 
 interface State {
   readonly kubeconfigPath: string;
   readonly server: string;
   readonly guardianPid: number;
+  /** Absent in state files written before tokens: such a pid can never be confirmed, so it is never signalled. */
+  readonly guardianToken?: string;
+  readonly dir?: string;
 }
 
 const stateFile = join(
@@ -18,14 +23,24 @@ const stateFile = join(
   'control-plane.json',
 );
 
-async function readState(): Promise<State | undefined> {
+// The guardian needs about a second (apiserver SIGTERM, then SIGKILL, then rm); far more means it is stuck.
+const defaultDownTimeoutMs = 15_000;
+
+const say = (message: string): void => console.error(`kubeloop-control-plane: ${message}`);
+
+async function readStateFile(): Promise<State | undefined> {
   try {
-    const state = JSON.parse(await readFile(stateFile, 'utf8')) as State;
-    process.kill(state.guardianPid, 0);
-    return state;
+    return JSON.parse(await readFile(stateFile, 'utf8')) as State;
   } catch {
     return undefined;
   }
+}
+
+/** The recorded control plane when its guardian is still ours and running. */
+async function readState(): Promise<State | undefined> {
+  const state = await readStateFile();
+  if (!state?.guardianToken) return undefined;
+  return (await checkGuardian(state.guardianPid, state.guardianToken)).state === 'ours' ? state : undefined;
 }
 
 async function up(): Promise<void> {
@@ -35,29 +50,85 @@ async function up(): Promise<void> {
     return;
   }
   const plane = await startControlPlane({ persist: true });
-  const state: State = { kubeconfigPath: plane.kubeconfigPath, server: plane.server, guardianPid: plane.guardianPid };
+  const state: State = {
+    kubeconfigPath: plane.kubeconfigPath,
+    server: plane.server,
+    guardianPid: plane.guardianPid,
+    guardianToken: plane.guardianToken,
+    dir: plane.dir,
+  };
   await mkdir(join(stateFile, '..'), { recursive: true });
   await writeFile(stateFile, JSON.stringify(state));
-  console.error(
-    `kubeloop: Kubernetes ${plane.versions.kubernetes} at ${plane.server}; stop it with: npx kubeloop-control-plane down`,
-  );
+  say(`Kubernetes ${plane.versions.kubernetes} at ${plane.server}; stop it with: npx kubeloop-control-plane down`);
   console.log(plane.kubeconfigPath);
 }
 
-async function down(): Promise<void> {
-  const state = await readState();
-  if (state) {
-    process.kill(state.guardianPid, 'SIGTERM');
-    for (;;) {
-      try {
-        process.kill(state.guardianPid, 0);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      } catch {
-        break;
-      }
-    }
+/** Signals our guardian and waits (bounded) until it is gone; true when it went within the timeout. */
+async function signalAndWait(state: State & { guardianToken: string }, signal: NodeJS.Signals, timeoutMs: number) {
+  process.kill(state.guardianPid, signal);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await checkGuardian(state.guardianPid, state.guardianToken)).state !== 'ours') return true;
+    await sleep(100);
   }
-  await rm(stateFile, { force: true });
+  return false;
+}
+
+/** Parses `--timeout=<seconds>`. */
+function downTimeoutMs(args: readonly string[]): number {
+  const flag = args.find((arg) => arg.startsWith('--timeout='));
+  if (flag === undefined) return defaultDownTimeoutMs;
+  const seconds = Number(flag.slice('--timeout='.length));
+  if (!(seconds > 0)) throw new Error(`--timeout wants a number of seconds, got ${flag}`);
+  return seconds * 1000;
+}
+
+/** Why a recorded guardian pid is not ours, and that it was left alone. */
+function staleReason(pid: number, check: GuardianCheck | undefined): string {
+  if (check === undefined) {
+    return `the state file has no guardian token, so pid ${pid} cannot be confirmed as ours; it was not signalled`;
+  }
+  if (check.state === 'other') {
+    return `pid ${pid} is now another process (${check.command.slice(0, 200)}); it was not signalled`;
+  }
+  return `its guardian (pid ${pid}) is no longer running`;
+}
+
+/** How to find what a killed guardian could not clean up: both servers name the folder in their flags. */
+function leftovers(state: State): string {
+  return state.dir ? `pkill -f ${state.dir}; rm -rf ${state.dir}` : 'look for etcd and kube-apiserver processes';
+}
+
+async function down(args: readonly string[]): Promise<void> {
+  const timeoutMs = downTimeoutMs(args);
+  const state = await readStateFile();
+  if (!state) {
+    say('no local control plane is recorded; nothing to stop');
+    return;
+  }
+  const pid = state.guardianPid;
+  const token = state.guardianToken;
+  const check = token ? await checkGuardian(pid, token) : undefined;
+  if (!token || check?.state !== 'ours') {
+    await rm(stateFile, { force: true });
+    say(`the recorded control plane is not running: ${staleReason(pid, check)}; removed the stale ${stateFile}`);
+    return;
+  }
+  const ours = { ...state, guardianToken: token };
+  if (await signalAndWait(ours, 'SIGTERM', timeoutMs)) {
+    await rm(stateFile, { force: true });
+    say(`stopped the control plane at ${state.server} (guardian pid ${pid})`);
+    return;
+  }
+  const killed = await signalAndWait(ours, 'SIGKILL', timeoutMs);
+  if (killed) await rm(stateFile, { force: true });
+  process.exitCode = 1;
+  say(
+    `the guardian (pid ${pid}) did not stop within ${timeoutMs / 1000} s of SIGTERM; ` +
+      (killed
+        ? `killed it with SIGKILL. Its etcd and kube-apiserver may still run and its folder remain: ${leftovers(state)}`
+        : `it survived SIGKILL too; ${stateFile} is kept`),
+  );
 }
 
 async function env(): Promise<void> {
@@ -66,13 +137,13 @@ async function env(): Promise<void> {
   console.log(`export KUBECONFIG=${state.kubeconfigPath}`);
 }
 
-const commands: Record<string, () => Promise<void>> = { up, down, env };
+const commands: Record<string, (args: readonly string[]) => Promise<void>> = { up, down, env };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
-  console.error('usage: kubeloop-control-plane up|down|env');
+  console.error('usage: kubeloop-control-plane up | down [--timeout=<seconds>] | env');
   process.exitCode = 2;
 } else {
-  command().catch((error: unknown) => {
+  command(process.argv.slice(3)).catch((error: unknown) => {
     console.error(`kubeloop-control-plane: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;
   });

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { Agent, request } from 'undici';
 import type { KubeConfigFile } from '../client/config/kubeconfig-file.js';
+import { restConfigFromKubeConfig } from '../client/config/rest-config.js';
+import type { CustomResourceDefinition } from '../client/kubernetes/apiextensions-v1/types.js';
+import type { RestConfig } from '../client/rest/config.js';
 import { type ControlPlaneBinaries, resolveBinaries } from './binaries.js';
+import { type CRDOptions, installCRDs, uninstallCRDs } from './crds.js';
 import { adminContext, controlPlaneKubeConfig, userContext } from './kubeconfig.js';
 import { type ControlPlanePki, generatePki } from './pki.js';
 import { freePort } from './ports.js';
@@ -37,6 +41,10 @@ export interface ControlPlane {
   readonly adminContext: string;
   /** The context of an authenticated user that RBAC grants nothing. */
   readonly userContext: string;
+  /** A ready RestConfig of the admin (group system:masters), for any client. */
+  readonly adminConfig: RestConfig;
+  /** A ready RestConfig of the unprivileged user: authenticated, granted nothing until a test binds a role. */
+  readonly userConfig: RestConfig;
   /** The versions actually running, as the servers report them. */
   readonly versions: { readonly kubernetes: string; readonly etcd: string };
   /** etcd's client URL (plain HTTP on loopback), e.g. for compaction. */
@@ -47,8 +55,14 @@ export interface ControlPlane {
   readonly dir: string;
   /** The guardian process: SIGTERM to it stops everything (what the CLI's `down` does). */
   readonly guardianPid: number;
+  /** The random token on the guardian's command line, which tells it from a later process given the same pid. */
+  readonly guardianToken: string;
   /** Compacts etcd up to its current revision, so older resourceVersions answer 410 Gone; returns that revision. */
   compactEtcd(): Promise<number>;
+  /** Installs CRDs as the admin and waits until each is served; see {@link installCRDs}. */
+  installCRDs(crds: readonly CustomResourceDefinition[], options?: CRDOptions): Promise<void>;
+  /** Deletes CRDs as the admin and waits until each is gone; see {@link uninstallCRDs}. */
+  uninstallCRDs(crds: readonly CustomResourceDefinition[], options?: CRDOptions): Promise<void>;
   /** Ends both processes and removes the folder; resolves when they are gone. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -212,18 +226,24 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, yaml.dump(kubeconfig), { mode: 0o600 });
     if (options.persist) guardian.detach();
+    const adminConfig = restConfigFromKubeConfig(kubeconfig, { context: adminContext });
     return {
       server: api.server,
       kubeconfigPath,
       kubeconfig,
       adminContext,
       userContext,
+      adminConfig,
+      userConfig: restConfigFromKubeConfig(kubeconfig, { context: userContext }),
       versions: { kubernetes: api.version, etcd: etcd.version },
       etcdEndpoint: etcd.endpoint,
       binaries,
       dir,
       guardianPid: guardian.pid,
+      guardianToken: guardian.token,
       compactEtcd: () => compactEtcd(etcd.endpoint),
+      installCRDs: (crds, crdOptions) => installCRDs(adminConfig, crds, crdOptions),
+      uninstallCRDs: (crds, crdOptions) => uninstallCRDs(adminConfig, crds, crdOptions),
       stop: () => guardian.release(),
     };
   } catch (error) {

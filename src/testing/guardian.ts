@@ -2,7 +2,8 @@
 // Runs as its own process (plain Node, no imports of ours) so that even a parent killed with SIGKILL
 // is cleaned up after: the kernel closes the parent's end of our stdin and we see EOF.
 // Protocol, one line each: `pid N` (a process group leader to end), `dir PATH` (to remove), `persist`
-// (ignore EOF; end only on SIGTERM/SIGINT/SIGHUP, for the CLI's detached `up`).
+// (ignore EOF; end only on SIGTERM/SIGINT/SIGHUP, for the CLI's detached `up`). Its one argument,
+// `--kubeloop-guardian=<token>`, is only read by others, from its command line, to recognise it (processes.ts).
 import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 

@@ -1,7 +1,10 @@
 /** Starts the control plane's processes in their own process groups, each registered with a guardian that outlives us. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 // Under vitest this module runs from src/ (.ts, run by Node's type stripping); once built, from dist/ (.js).
 const guardianScript = fileURLToPath(
@@ -13,13 +16,21 @@ const guardianScript = fileURLToPath(
  * process goes away (stdin EOF, even after SIGKILL) or when `release()` is called.
  */
 export class Guardian {
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    /** A random token on the guardian's command line: with the pid, it tells this guardian from any later process. */
+    readonly token: string,
+  ) {}
 
   /** Spawns the guardian detached, so that a Ctrl-C or kill aimed at our group does not stop it before it cleans up. */
   static async start(): Promise<Guardian> {
-    const child = spawn(process.execPath, [guardianScript], { detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    const token = randomUUID();
+    const child = spawn(process.execPath, [guardianScript, tokenArgument(token)], {
+      detached: true,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     child.unref();
-    const guardian = new Guardian(child);
+    const guardian = new Guardian(child, token);
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);
@@ -58,6 +69,40 @@ export class Guardian {
     this.child.stdin?.end();
     await exited;
   }
+}
+
+const tokenArgument = (token: string): string => `--kubeloop-guardian=${token}`;
+
+/** What a recorded guardian pid is now: our guardian, gone (or a zombie), or another process (its command line). */
+export type GuardianCheck =
+  | { readonly state: 'ours' }
+  | { readonly state: 'gone' }
+  | { readonly state: 'other'; readonly command: string };
+
+// Without procfs (macOS), ps prints the command line; it exits 1 when there is no such process.
+const hasProcfs = existsSync('/proc/self/cmdline');
+const run = promisify(execFile);
+
+/** The command line of `pid`, arguments joined by spaces; `''` for a zombie, `undefined` when there is none. */
+async function commandLine(pid: number): Promise<string | undefined> {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  try {
+    if (hasProcfs) return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ').trim();
+    return (await run('ps', ['-o', 'command=', '-p', String(pid)])).stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Tells whether `pid` is still the guardian that was started with `token`: its command line runs our guardian
+ * script with that token. A reused pid (after a reboot, or a wrap-around) never passes, so it is never signalled.
+ */
+export async function checkGuardian(pid: number, token: string): Promise<GuardianCheck> {
+  const command = await commandLine(pid);
+  if (!command) return { state: 'gone' };
+  const ours = command.includes(guardianScript) && command.includes(tokenArgument(token));
+  return ours ? { state: 'ours' } : { state: 'other', command };
 }
 
 /** A running binary whose output goes to a log file, and whose exit rejects `exited`. */
