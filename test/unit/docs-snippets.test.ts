@@ -1,18 +1,22 @@
 // Type-checks every TypeScript snippet of the README and docs/ against the built package, as a reader would paste it.
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 const out = join(root, 'test-results', 'snippets');
 
-/** One fenced ```ts block: where it stands and its text. */
+/**
+ * One fenced ```ts block: where it stands and its text. A block opened as ```ts title="examples/x/y.ts" shows
+ * that repository file whole: it must equal it, and the snippets after it may import it as `./y.ts`.
+ */
 interface Snippet {
   readonly doc: string;
   readonly line: number;
   readonly code: string;
+  readonly title?: string;
 }
 
 async function markdownFiles(): Promise<string[]> {
@@ -27,11 +31,16 @@ function extractSnippets(doc: string, text: string): Snippet[] {
   const snippets: Snippet[] = [];
   const lines = text.split('\n');
   let start = -1;
+  let title: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
-    if (start < 0 && /^```(ts|typescript)\s*$/.test(line)) start = i + 1;
-    else if (start >= 0 && line.startsWith('```')) {
-      snippets.push({ doc, line: start + 1, code: lines.slice(start, i).join('\n') });
+    const open = start < 0 ? /^```(?:ts|typescript)(?:\s+title="([^"]+)")?\s*$/.exec(line) : null;
+    if (open) {
+      start = i + 1;
+      title = open[1];
+    } else if (start >= 0 && line.startsWith('```')) {
+      const code = lines.slice(start, i).join('\n');
+      snippets.push({ doc, line: start + 1, code, ...(title === undefined ? {} : { title }) });
       start = -1;
     }
   }
@@ -40,10 +49,22 @@ function extractSnippets(doc: string, text: string): Snippet[] {
 
 describe('the TypeScript snippets of the docs', () => {
   it('extracts fenced ts blocks with their line numbers', () => {
-    const text = ['# t', '```ts', 'const a = 1;', '```', 'text', '```sh', 'ls', '```', '```ts', 'b;', '```'].join('\n');
-    expect(extractSnippets('x.md', text)).toEqual([
+    const text = [
+      '# t',
+      '```ts',
+      'const a = 1;',
+      '```',
+      'text',
+      '```sh',
+      'ls',
+      '```',
+      '```ts title="e/a.ts"',
+      'b;',
+      '```',
+    ];
+    expect(extractSnippets('x.md', text.join('\n'))).toEqual([
       { doc: 'x.md', line: 3, code: 'const a = 1;' },
-      { doc: 'x.md', line: 10, code: 'b;' },
+      { doc: 'x.md', line: 10, code: 'b;', title: 'e/a.ts' },
     ]);
   });
 
@@ -56,17 +77,26 @@ describe('the TypeScript snippets of the docs', () => {
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
     const names = new Map<string, Snippet>();
+    const stale: string[] = [];
     for (const [i, snippet] of snippets.entries()) {
-      const name = `${snippet.doc.replace(/[^a-z0-9]+/gi, '-')}-${i}.ts`;
+      // One folder per document, so a snippet can import a whole file shown earlier in it.
+      const folder = snippet.doc.replace(/[^a-z0-9]+/gi, '-');
+      await mkdir(join(out, folder), { recursive: true });
+      const name = `${folder}/${snippet.title ? basename(snippet.title) : `snippet-${i}.ts`}`;
       names.set(name, snippet);
+      if (snippet.title) {
+        const file = await readFile(join(root, snippet.title), 'utf8').catch(() => '');
+        if (file.trimEnd() !== snippet.code.trimEnd()) stale.push(`${snippet.doc}:${snippet.line} (${snippet.title})`);
+      }
       // Each snippet is a module of its own (top-level await, no globals shared between snippets).
       await writeFile(join(out, name), `${snippet.code}\nexport {};\n`);
     }
+    expect(stale, 'snippets that no longer equal the file they show').toEqual([]);
     const tsconfig = {
       extends: '../../tsconfig.json',
       // Snippets show one thing each; a name they declare and do not use is not a mistake there.
       compilerOptions: { noEmit: true, noUnusedLocals: false, noUnusedParameters: false },
-      include: ['*.ts'],
+      include: ['**/*.ts'],
     };
     await writeFile(join(out, 'tsconfig.json'), JSON.stringify(tsconfig));
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
