@@ -1,6 +1,6 @@
 /** Builds a RestConfig from a loaded kubeconfig and kubectl-style overrides (context, cluster, user, namespace). */
 import { readFileSync } from 'node:fs';
-import type { ExecClusterInfo, ImpersonationConfig, RestConfig } from '../rest/config.js';
+import type { ExecClusterInfo, ImpersonationConfig, RestConfig, RestConfigSource } from '../rest/config.js';
 import { KubeConfigError, type KubeConfigErrorLocation } from './errors.js';
 import type { AuthInfo, Cluster, Context, KubeConfigFile } from './kubeconfig-file.js';
 import type { LoadedKubeConfig } from './merge.js';
@@ -201,5 +201,18 @@ export function restConfigFromKubeConfig(
           : exec,
     proxyUrl: cluster['proxy-url'],
     disableCompression: cluster['disable-compression'],
+    source: sourceOf(loaded, selection, overrides),
+  });
+}
+
+/** The entries behind the config, for error messages: the context only when one was used. */
+function sourceOf(loaded: LoadedKubeConfig, selection: Selection, overrides: KubeConfigOverrides): RestConfigSource {
+  const contextName = overrides.context || loaded.config['current-context'] || '';
+  return defined<RestConfigSource>({
+    context: selection.context === undefined ? undefined : contextName,
+    cluster: selection.clusterName,
+    user: selection.userName,
+    clusterFile: loaded.origins.clusters.get(selection.clusterName),
+    userFile: loaded.origins.users.get(selection.userName),
   });
 }

@@ -1,5 +1,6 @@
 /** Declares what a RESTClient needs to reach and authenticate to one apiserver (client-go's rest.Config). */
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { ExecConfig } from '../config/kubeconfig-file.js';
 
 /** Who to act as: sent as Impersonate-* headers, each group as its own header. */
@@ -19,6 +20,22 @@ export interface ExecClusterInfo {
   readonly 'proxy-url'?: string;
   readonly 'disable-compression'?: boolean;
   readonly config?: unknown;
+}
+
+/**
+ * The kubeconfig entries a RestConfig was built from (names and files, never credentials), so that TLS and 401
+ * errors can point at the entry to fix.
+ */
+export interface RestConfigSource {
+  /** The context used; absent when only a cluster override chose the cluster. */
+  readonly context?: string;
+  readonly cluster: string;
+  /** Absent when the context names no user (anonymous access). */
+  readonly user?: string;
+  /** The kubeconfig file that defined the cluster; absent for a kubeconfig built in memory. */
+  readonly clusterFile?: string;
+  /** The kubeconfig file that defined the user; absent for a kubeconfig built in memory or no user. */
+  readonly userFile?: string;
 }
 
 /**
@@ -61,4 +78,12 @@ export interface RestConfig {
   readonly timeoutMs?: number;
   /** Where kubeloop logs; credentials are redacted. */
   readonly logger?: Logger;
+  /**
+   * Sends every request through this undici Dispatcher instead of a pooled Agent (TLS, CA and proxy fields are then
+   * unused): an in-process API server (`createFakeApiServer` from kubeloop/testing), a MockAgent, or an Agent you
+   * own and close. Clients, informers and managers built from the config all use it.
+   */
+  readonly dispatcher?: Dispatcher;
+  /** Set by `restConfigFromKubeConfig`: which kubeconfig entries this came from, named in connection errors. */
+  readonly source?: RestConfigSource;
 }

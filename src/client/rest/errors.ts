@@ -3,7 +3,8 @@ import { KubeloopError } from '../../errors.js';
 
 /**
  * The request never got a complete response: connection refused or reset, TLS failure, socket closed early.
- * Retryable with backoff; `cause` holds undici's error.
+ * Retryable with backoff; `cause` holds undici's error. A TLS verification failure's message names the server and
+ * the kubeconfig cluster and says what to change (`explanation` replaces the cause's message then).
  */
 export class TransportError extends KubeloopError<'TRANSPORT'> {
   readonly code = 'TRANSPORT' as const;
@@ -11,8 +12,11 @@ export class TransportError extends KubeloopError<'TRANSPORT'> {
     readonly verb: string,
     readonly path: string,
     cause: unknown,
+    explanation?: string,
   ) {
-    super(`${verb} ${path} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${verb} ${path} failed: ${explanation ?? (cause instanceof Error ? cause.message : String(cause))}`, {
+      cause,
+    });
   }
 }
 

@@ -60,7 +60,8 @@ export interface FailedRequest {
  * (client-go's NewGenericServerResponse).
  *
  * Guarantees: `status.code` and `statusCode` are the HTTP code; `reason` is the Status reason ('' when the server
- * gave none); the message is the server's message and never holds a credential, a header or a query string.
+ * gave none); the message is the server's message (a 401's followed by the server and the auth method that was
+ * rejected) and never holds a credential, a header or a query string.
  */
 export class StatusError extends KubeloopError<'STATUS'> {
   readonly code = 'STATUS' as const;
@@ -73,10 +74,11 @@ export class StatusError extends KubeloopError<'STATUS'> {
   /** The request's URL path without the query string. */
   readonly path: string;
 
-  constructor(status: Status, request: FailedRequest) {
-    super(
-      status.message || `the server responded with ${status.code ?? 'an error'} to ${request.verb} ${request.path}`,
-    );
+  /** `detail`, when given, follows the server's message (e.g. which credential a 401 rejected). */
+  constructor(status: Status, request: FailedRequest, detail?: string) {
+    const message =
+      status.message || `the server responded with ${status.code ?? 'an error'} to ${request.verb} ${request.path}`;
+    super(detail ? `${message}: ${detail}` : message);
     this.status = status;
     this.statusCode = status.code ?? 0;
     this.reason = status.reason ?? '';
@@ -162,12 +164,16 @@ export function isStatus(value: unknown): value is Status {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'Status';
 }
 
-/** Returns the StatusError a failed response stands for, decoding the body as a Status when it is one. */
+/**
+ * Returns the StatusError a failed response stands for, decoding the body as a Status when it is one; `detail`
+ * follows the server's message.
+ */
 export function statusErrorFromResponse(
   statusCode: number,
   body: Uint8Array,
   request: FailedRequest,
   retryAfter?: number,
+  detail?: string,
 ): StatusError {
   const text = new TextDecoder().decode(body);
   let parsed: unknown;
@@ -177,9 +183,9 @@ export function statusErrorFromResponse(
     parsed = undefined;
   }
   if (isStatus(parsed) && parsed.status !== 'Success') {
-    return new StatusError(parsed.code ? parsed : { ...parsed, code: statusCode }, request);
+    return new StatusError(parsed.code ? parsed : { ...parsed, code: statusCode }, request, detail);
   }
-  return new StatusError(genericStatus(statusCode, request.verb, text, retryAfter), request);
+  return new StatusError(genericStatus(statusCode, request.verb, text, retryAfter), request, detail);
 }
 
 /** The reason and code of the first StatusError in the error's cause chain (apimachinery uses errors.As). */

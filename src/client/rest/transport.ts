@@ -154,3 +154,8 @@ export function defaultTransportCache(): TransportCache {
   processTransportCache ??= new TransportCache();
   return processTransportCache;
 }
+
+/** A Transport sending every request through one dispatcher (`RestConfig.dispatcher`), whatever the identity. */
+export function dispatcherTransport(dispatcher: Dispatcher): Transport {
+  return { dispatcherFor: () => dispatcher };
+}

@@ -27,10 +27,12 @@ import {
  * - At most one leader at a time, provided clocks run at the same rate and the leader stops its work promptly when
  *   the term's signal aborts. This is not fencing: a leader that loses its ability to renew (partition, paused
  *   process) still believes it leads until renewDeadline has passed since its last successful renewal (counted
- *   from when that attempt started), and may act until its term's signal aborts then. Other candidates wait
- *   leaseDuration from when they saw that renewal, which is later, so leaseDuration − renewDeadline (5 s by
- *   default) is the safety margin absorbing clock-rate differences, event-loop delays and the time the leader's
- *   work takes to stop. Keep it wide; a blocked event loop delays the abort by as long as it is blocked.
+ *   from when that renewal started; for the acquisition, from when it succeeded), and may act until its term's
+ *   signal aborts then. Other candidates wait leaseDuration from when they saw that write, which is later (for
+ *   the acquisition: later unless its response was delayed after the apiserver stored it, which narrows the
+ *   margin by that delay, as in client-go), so leaseDuration − renewDeadline (5 s by default) is the safety margin
+ *   absorbing clock-rate differences, event-loop delays and the time the leader's work takes to stop. Keep it
+ *   wide; a blocked event loop delays the abort by as long as it is blocked.
  * - Every write uses the resourceVersion last read or written; a conflict fails that attempt, so of candidates
  *   racing on the same record at most one write succeeds.
  * - `isLeader()` turns true just before `onStartedLeading` is called and false just before its signal aborts. At
@@ -62,7 +64,10 @@ export class LeaderElector {
   #leading = false;
   /** True while a run is in progress. */
   #running = false;
-  /** Local clock time at the start of the last successful attempt: the leader's claim is counted from it. */
+  /**
+   * Local clock time the leader's claim is counted from: the start of the last successful renewal, or when the
+   * acquisition succeeded.
+   */
   #renewedAt = 0;
 
   /** Validates the options; throws LeaderElectionOptionsError for impossible timings. */
@@ -109,6 +114,9 @@ export class LeaderElector {
       const acquired = await this.#tryAcquireOrRenew(signal);
       this.#maybeReportTransition();
       if (acquired) {
+        // The term's first renew deadline counts from here: counted from the attempt's start, an acquire slower
+        // than renewDeadline would end the term at its first renewal, before any renewal could fail.
+        this.#renewedAt = this.#clock.now();
         this.#logger.info({ lease: this.#options.lock.describe() }, 'successfully acquired lease');
         return true;
       }

@@ -43,4 +43,43 @@ describe('SingleFlight', () => {
     gate.resolve('done');
     expect(await kept).toBe('done');
   });
+
+  it('aborts the operation and frees the slot once every caller abandoned it, and only then', async () => {
+    const flight = new SingleFlight<string>();
+    const gate = deferred<string>();
+    let operationSignal: AbortSignal | undefined;
+    const first = new AbortController();
+    const second = new AbortController();
+    const run = (signal: AbortSignal) => {
+      operationSignal = signal;
+      return gate.promise;
+    };
+    const waits = [flight.do(run, first.signal), flight.do(run, second.signal)];
+    first.abort(new Error('first'));
+    await expect(waits[0]).rejects.toThrow('first');
+    expect(operationSignal?.aborted).toBe(false);
+    second.abort(new Error('second'));
+    await expect(waits[1]).rejects.toThrow('second');
+    expect(operationSignal?.aborted).toBe(true);
+    expect(await flight.do(() => Promise.resolve('next'))).toBe('next');
+    gate.reject(new Error('the abandoned operation failed late'));
+  });
+
+  it('never aborts an operation a caller without a signal waits for', async () => {
+    const flight = new SingleFlight<string>();
+    const gate = deferred<string>();
+    let operationSignal: AbortSignal | undefined;
+    const caller = new AbortController();
+    const run = (signal: AbortSignal) => {
+      operationSignal = signal;
+      return gate.promise;
+    };
+    const kept = flight.do(run);
+    const abandoned = flight.do(run, caller.signal);
+    caller.abort(new Error('gave up'));
+    await expect(abandoned).rejects.toThrow('gave up');
+    expect(operationSignal?.aborted).toBe(false);
+    gate.resolve('done');
+    expect(await kept).toBe('done');
+  });
 });

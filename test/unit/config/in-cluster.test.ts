@@ -79,7 +79,18 @@ describe('inferConfig', () => {
     const sa = await serviceAccount({ 'home/.kube/config': kubeconfig });
     const home = join(sa.dir, 'home');
     const config = await inferConfig({ env: podEnv, homeDir: home, ...sa, overrides: { context: 'ns-y' } });
-    expect(config).toEqual({ host: 'https://127.0.0.1:6443', namespace: 'ns-y', bearerToken: 'kubeconfig-token' });
+    expect(config).toEqual({
+      host: 'https://127.0.0.1:6443',
+      namespace: 'ns-y',
+      bearerToken: 'kubeconfig-token',
+      source: {
+        context: 'ns-y',
+        cluster: 'c',
+        user: 'u',
+        clusterFile: join(home, '.kube/config'),
+        userFile: join(home, '.kube/config'),
+      },
+    });
   });
 
   it('reads KUBECONFIG when it is set', async () => {

@@ -54,6 +54,7 @@ describe('restConfigFromKubeConfig', () => {
       caData: pki.ca.certPem,
       certData: pki.admin.certPem,
       keyData: pki.admin.keyPem,
+      source: { context: 'prod', cluster: 'prod', user: 'cert', clusterFile: '/kube/config', userFile: '/kube/config' },
     });
   });
 
@@ -63,6 +64,13 @@ describe('restConfigFromKubeConfig', () => {
       namespace: 'default',
       insecureSkipTLSVerify: true,
       bearerToken: secretToken,
+      source: {
+        context: 'staging',
+        cluster: 'staging',
+        user: 'token',
+        clusterFile: '/kube/config',
+        userFile: '/kube/config',
+      },
     });
     const mixed = restConfigFromKubeConfig(loaded(base), { cluster: 'staging', user: 'token', namespace: 'ops' });
     expect(mixed).toMatchObject({ host: 'https://127.0.0.2:6443', bearerToken: secretToken, namespace: 'ops' });
@@ -75,7 +83,12 @@ describe('restConfigFromKubeConfig', () => {
 
   it('works with a cluster override when no context is set', () => {
     const config = restConfigFromKubeConfig(loaded({ ...base, 'current-context': '' }), { cluster: 'staging' });
-    expect(config).toEqual({ host: 'https://127.0.0.2:6443', namespace: 'default', insecureSkipTLSVerify: true });
+    expect(config).toEqual({
+      host: 'https://127.0.0.2:6443',
+      namespace: 'default',
+      insecureSkipTLSVerify: true,
+      source: { cluster: 'staging', clusterFile: '/kube/config' },
+    });
   });
 
   it('copies file fields as absolute paths, resolving ones left relative against their file', async () => {
@@ -95,6 +108,13 @@ describe('restConfigFromKubeConfig', () => {
       certFile: join(dir, 'kube/pki/u.crt'),
       keyFile: '/abs/u.key',
       bearerTokenFile: join(dir, 'kube/tok'),
+      source: {
+        context: 'x',
+        cluster: 'c',
+        user: 'u',
+        clusterFile: join(dir, 'kube/config'),
+        userFile: join(dir, 'kube/config'),
+      },
     });
   });
 
@@ -113,6 +133,7 @@ describe('restConfigFromKubeConfig', () => {
       disableCompression: true,
       bearerToken: 't',
       bearerTokenFile: '/var/tok',
+      source: { context: 'x', cluster: 'c', user: 'u', clusterFile: '/kube/config', userFile: '/kube/config' },
     });
     expect(restConfigFromKubeConfig(withUser({ username: 'admin', password: secretPassword }))).toMatchObject({
       username: 'admin',
@@ -178,6 +199,7 @@ describe('restConfigFromKubeConfig', () => {
       host: 'https://127.0.0.2:6443',
       namespace: 'default',
       insecureSkipTLSVerify: true,
+      source: { context: 'anon', cluster: 'staging', clusterFile: '/kube/config' },
     });
   });
 });
@@ -193,6 +215,7 @@ describe('restConfigFromKubeConfig on a kubeconfig built in memory', () => {
       host: 'https://127.0.0.1:6443',
       namespace: 'default',
       caFile: join(process.cwd(), 'ca.crt'),
+      source: { context: 'x', cluster: 'c' },
     });
   });
 });

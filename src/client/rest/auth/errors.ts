@@ -25,9 +25,11 @@ export type ExecPluginFailure = 'not-found' | 'spawn' | 'exit' | 'timeout' | 'in
 /**
  * An exec credential plugin could not be run or gave no usable credential.
  *
- * Guarantees: `failure` says which step failed; the message names the command and, for a non-zero exit, the exit
- * code and the start of the plugin's stderr; it never contains the plugin's stdout (where credentials live).
- * Every failure except `interactive` may succeed on a later attempt.
+ * Guarantees: `failure` says which step failed (`aborted`: every caller waiting for the run aborted, and it was
+ * killed); the message names the command, the exit code of a failed run and the install hint of a missing one; it
+ * never contains the plugin's stdout (where credentials live) nor its stderr (where plugins print tokens and login
+ * codes too; see AuthenticatorOptions.execStderr). Every failure except `interactive` may succeed on a later
+ * attempt.
  */
 export class ExecPluginError extends KubeloopError<'EXEC_PLUGIN'> {
   readonly code = 'EXEC_PLUGIN';

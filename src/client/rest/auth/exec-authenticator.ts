@@ -6,7 +6,7 @@ import type { ExecClusterInfo, RestConfig } from '../config.js';
 import { type Authenticator, authorizationOf, type ClientCertificate } from './authenticator.js';
 import { AuthConfigError, ExecPluginError } from './errors.js';
 import { type ExecCredentialResult, execApiVersions, execInfo, parseExecCredential } from './exec-credential.js';
-import { runExecPlugin } from './exec-process.js';
+import { type ExecStderrTarget, runExecPlugin } from './exec-process.js';
 import type { PassiveClock } from './options.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -16,6 +16,8 @@ export interface ExecAuthenticatorDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
   readonly stdinIsTerminal: boolean;
+  /** Where a non-interactive run's stderr goes (resolved from AuthenticatorOptions.execStderr). */
+  readonly stderr: ExecStderrTarget;
   readonly logger: Logger | undefined;
 }
 
@@ -26,12 +28,14 @@ type InteractiveMode = NonNullable<ExecConfig['interactiveMode']>;
  * token, a client certificate, or both (client-go's exec Authenticator).
  *
  * Guarantees: the credential is reused until its `expirationTimestamp` passes, or, without one, until `refresh()`;
- * concurrent callers share one plugin run; `refresh()` after a 401 drops the credential only when it is the one
- * that was rejected (so a burst of 401s runs the plugin once) and resolves true; neither the credential nor the
- * plugin's stdout is ever logged or put in an error.
+ * concurrent callers share one plugin run, which is killed as soon as every caller waiting for it aborted;
+ * `refresh()` after a 401 drops the credential only when it is the one that was rejected (so a burst of 401s runs
+ * the plugin once) and resolves true; neither the credential nor the plugin's stdout or stderr is ever logged or
+ * put in an error (a failure names the command and the exit code).
  *
- * Differs from client-go: a run is killed after `execTimeoutMs` (client-go waits forever); a non-interactive run's
- * stderr is captured and quoted (truncated) in the error instead of being copied to our stderr.
+ * Differs from client-go: a run is killed after `execTimeoutMs` (client-go waits forever) or once nobody waits for
+ * it; a non-interactive run's stderr reaches our stderr only when that is a terminal or `execStderr` is `inherit`
+ * (client-go always copies it to its stderr), since a service's stderr usually ends up in its logs.
  */
 export class ExecAuthenticator implements Authenticator {
   readonly #config: ExecConfig;
@@ -76,7 +80,7 @@ export class ExecAuthenticator implements Authenticator {
   #credential(signal: AbortSignal | undefined): Promise<Cached> {
     const cached = this.#cached;
     if (cached !== undefined && !this.#expired(cached)) return Promise.resolve(cached);
-    return this.#runs.do(() => this.#run(), signal);
+    return this.#runs.do((runSignal) => this.#run(runSignal), signal);
   }
 
   #expired(cached: Cached): boolean {
@@ -84,7 +88,7 @@ export class ExecAuthenticator implements Authenticator {
     return at !== undefined && this.#deps.clock.now() > at;
   }
 
-  async #run(): Promise<Cached> {
+  async #run(signal: AbortSignal): Promise<Cached> {
     const { command, apiVersion } = this.#config;
     const interactive = this.#interactive();
     const cluster = this.#config.provideClusterInfo ? await this.#clusterInfo() : undefined;
@@ -97,8 +101,10 @@ export class ExecAuthenticator implements Authenticator {
       args: this.#config.args ?? [],
       env,
       interactive,
+      stderr: this.#deps.stderr,
       timeoutMs: this.#deps.timeoutMs,
       installHint: this.#config.installHint,
+      signal,
     });
     const result = parseExecCredential(stdout, command, apiVersion);
     const headers: Record<string, string> =

@@ -13,7 +13,12 @@ export type { Authenticator, ClientCertificate } from './authenticator.js';
 export { AuthConfigError, ExecPluginError, type ExecPluginFailure, TokenFileError } from './errors.js';
 export { execApiVersions } from './exec-credential.js';
 export { escapeExtraKey, impersonationHeaders } from './impersonation.js';
-export { type AuthenticatorOptions, defaultExecTimeoutMs, type PassiveClock } from './options.js';
+export {
+  type AuthenticatorOptions,
+  defaultExecTimeoutMs,
+  type ExecStderrMode,
+  type PassiveClock,
+} from './options.js';
 export { tokenFileRereadMs } from './token-file.js';
 
 /**
@@ -57,7 +62,14 @@ function credentialAuthenticator(config: RestConfig, options: AuthenticatorOptio
       env: options.env ?? process.env,
       timeoutMs: options.execTimeoutMs ?? defaultExecTimeoutMs,
       stdinIsTerminal: options.stdinIsTerminal ?? process.stdin.isTTY === true,
+      stderr: execStderrTarget(options),
       logger,
     },
   );
+}
+
+function execStderrTarget(options: AuthenticatorOptions): 'inherit' | 'discard' {
+  const mode = options.execStderr ?? 'auto';
+  if (mode !== 'auto') return mode;
+  return (options.stderrIsTerminal ?? process.stderr.isTTY === true) ? 'inherit' : 'discard';
 }

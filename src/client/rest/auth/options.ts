@@ -22,7 +22,20 @@ export interface AuthenticatorOptions {
   readonly execTimeoutMs?: number;
   /** Whether our stdin is a terminal, for `interactiveMode`; defaults to `process.stdin.isTTY`. */
   readonly stdinIsTerminal?: boolean;
+  /**
+   * Where a non-interactive exec plugin's stderr goes. It is never quoted in an error or a log line: plugins print
+   * tokens, device codes and login URLs there, and errors end up in logs. `auto` (the default) copies it to this
+   * process's stderr when that is a terminal (a person runs the program, as with kubectl) and discards it
+   * otherwise (a service, whose stderr is usually collected as logs); `inherit` always copies it; `discard` never.
+   * Interactive runs always share our stderr, for their prompts.
+   */
+  readonly execStderr?: ExecStderrMode;
+  /** Whether our stderr is a terminal, for `execStderr: 'auto'`; defaults to `process.stderr.isTTY`. */
+  readonly stderrIsTerminal?: boolean;
 }
+
+/** See AuthenticatorOptions.execStderr. */
+export type ExecStderrMode = 'auto' | 'inherit' | 'discard';
 
 /** The default exec plugin time limit; see AuthenticatorOptions.execTimeoutMs. */
 export const defaultExecTimeoutMs = 5 * 60_000;

@@ -6,6 +6,7 @@ import {
   LeadershipLostError,
   runLeaderElection,
 } from '../../../../src/controller/leader-election/index.js';
+import { capturingLogger } from '../../auth/log-capture.js';
 import { settle } from '../../support/fake-clock.js';
 import { harness, until } from './harness.js';
 
@@ -263,6 +264,47 @@ describe('LeaderElector leading', () => {
     finishWork();
     await done;
     expect(resolved).toBe(true);
+  });
+});
+
+describe('LeaderElector after a slow acquisition (issue 9: leadership flapped when acquiring was slow)', () => {
+  it('keeps leading and renews normally when the acquiring create took longer than renewDeadline', async () => {
+    const { logger, lines } = capturingLogger();
+    const { clock, client, elector, events, terms, controller } = harness({ logger });
+    client.delayNext('create', clock, 12_000);
+    const done = elector.run(controller.signal);
+    await clock.waitForSleeps(1);
+    await clock.advance(12_000);
+    expect(elector.isLeader()).toBe(true);
+    for (let period = 1; period <= 10; period++) {
+      expect(await clock.fireNext()).toBe(2_000);
+      await clock.waitForSleeps(1);
+      expect(client.lease?.spec?.renewTime).toBe(formatMicroTime(clock.now()));
+    }
+    expect(elector.isLeader()).toBe(true);
+    expect(terms[0]?.aborted).toBe(false);
+    expect(events).toEqual(['leader a', 'started']);
+    expect(lines.join('')).not.toContain('failed to renew lease');
+    controller.abort();
+    await done;
+  });
+
+  it('counts the first renew deadline from when the slow acquisition succeeded', async () => {
+    const { clock, client, elector, events, terms, controller } = harness();
+    client.writeAsOther({ holderIdentity: '', leaseDurationSeconds: 1 });
+    client.delayNext('update', clock, 30_000);
+    const done = elector.run(controller.signal);
+    await clock.waitForSleeps(1);
+    await clock.advance(30_000);
+    expect(elector.isLeader()).toBe(true);
+    client.break('get', 'update');
+    await clock.advance(9_999);
+    expect(elector.isLeader()).toBe(true);
+    expect(terms[0]?.aborted).toBe(false);
+    await clock.advance(1);
+    await done;
+    expect(terms[0]?.reason).toBeInstanceOf(LeadershipLostError);
+    expect(events).toEqual(['leader a', 'started', 'stopped']);
   });
 });
 

@@ -1,5 +1,6 @@
 // An in-memory Lease endpoint with the apiserver's optimistic concurrency, whose failures a test scripts.
 import type { Lease, LeaseSpec } from '../../../../src/client/kubernetes/coordination-v1/types.js';
+import type { Clock } from '../../../../src/client/rest/clock.js';
 import { StatusError } from '../../../../src/client/rest/status-error.js';
 import type { LeaseClient, LeaseRequestOptions } from '../../../../src/controller/leader-election/lease-lock.js';
 
@@ -14,8 +15,9 @@ function statusError(code: number, reason: string, verb: string): StatusError {
 
 /**
  * One Lease, as the apiserver keeps it: NotFound before create, AlreadyExists on a second create, Conflict on an
- * update with a stale resourceVersion. Tests break verbs (500s), make them hang until aborted, or run a hook right
- * before the next call of a verb (e.g. another candidate's write, which then makes ours conflict).
+ * update with a stale resourceVersion. Tests break verbs (500s), make them hang until aborted, slow the next call of
+ * a verb down, or run a hook right before the next call of a verb (e.g. another candidate's write, which then makes
+ * ours conflict).
  */
 export class ScriptedLeaseClient implements LeaseClient {
   lease: Lease | undefined;
@@ -26,6 +28,7 @@ export class ScriptedLeaseClient implements LeaseClient {
   readonly #broken = new Set<Verb>();
   readonly #hanging = new Set<Verb>();
   readonly #hooks = new Map<Verb, () => void>();
+  readonly #delays = new Map<Verb, { clock: Clock; ms: number }>();
   #resourceVersion = 0;
 
   /** Writes `spec` as another process would (no conflict check), bumping the resourceVersion. */
@@ -53,6 +56,11 @@ export class ScriptedLeaseClient implements LeaseClient {
   /** Runs `hook` right before the next call of `verb` is served. */
   beforeNext(verb: Verb, hook: () => void): void {
     this.#hooks.set(verb, hook);
+  }
+
+  /** Makes the next call of `verb` take `ms` on `clock` before it is served (an overloaded apiserver). */
+  delayNext(verb: Verb, clock: Clock, ms: number): void {
+    this.#delays.set(verb, { clock, ms });
   }
 
   async get(_name: string, options: LeaseRequestOptions): Promise<Lease> {
@@ -92,6 +100,9 @@ export class ScriptedLeaseClient implements LeaseClient {
     this.#hooks.delete(verb);
     hook?.();
     const signal = options.signal;
+    const delay = this.#delays.get(verb);
+    this.#delays.delete(verb);
+    if (delay !== undefined) await delay.clock.sleep(delay.ms, signal);
     if (signal?.aborted) throw signal.reason;
     if (this.#hanging.has(verb)) {
       await new Promise<never>((_, reject) => {
