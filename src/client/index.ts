@@ -1,4 +1,4 @@
-/** Exports the clients: kubeconfig loading, RESTClient, the typed ClientSet, DynamicClient and DiscoveryClient. */
+/** Exports the clients (kubeconfig, RESTClient, ClientSet, dynamic, discovery) and the object types they share. */
 export type {
   AuthInfo,
   Cluster,
@@ -72,11 +72,28 @@ export {
 export type { SubresourceOption, Unstructured, UnstructuredList } from './dynamic/index.js';
 export { DynamicClient, DynamicResourceClient } from './dynamic/index.js';
 export { ClientSet } from './kubernetes/clientset.js';
+// The complete meta/v1 types (ObjectMeta with every field, ListMeta, …) are in `kubeloop/client/kubernetes/meta-v1`.
+export type { Condition } from './kubernetes/meta-v1/types.js';
+export type {
+  GroupVersionKind,
+  GroupVersionResource,
+  KubeList,
+  KubeObject,
+  ListMeta,
+  ObjectMeta,
+  OwnerReference,
+  Status,
+  StatusCause,
+  StatusDetails,
+  WatchEvent,
+  WatchEventType,
+} from './meta.js';
 export type {
   Authenticator,
   AuthenticatorOptions,
   ClientCertificate,
   ExecPluginFailure,
+  ExecStderrMode,
   PassiveClock,
 } from './rest/auth/index.js';
 export {
@@ -94,11 +111,16 @@ export type {
   Clock,
   FailedRequest,
   KnownStatusReason,
+  ObservedAttempt,
+  ObservedRequest,
+  ObservedWrite,
   PatchType,
   RateLimiter,
   RawResponse,
   RESTClientOptions,
+  RequestObserver,
   RestConfig,
+  RestConfigSource,
   StatusReason,
   Transport,
   TransportCacheOptions,
@@ -147,6 +169,7 @@ export {
   WatchIdleTimeoutError,
 } from './rest/index.js';
 export type {
+  ApiVersionKind,
   ApplyConfiguration,
   ApplyOptions,
   CallOptions,
@@ -166,4 +189,4 @@ export type {
   WatchOptions as ResourceWatchOptions,
   WriteOptions,
 } from './typed/index.js';
-export { MissingNameError, ResourceClient } from './typed/index.js';
+export { KindMismatchError, MissingNameError, ResourceClient } from './typed/index.js';

@@ -15,6 +15,7 @@ import {
   ownRequest,
 } from './enqueue-handlers.js';
 import type { Predicate } from './predicates.js';
+import type { ReadYourWritesGate } from './read-your-writes/read-your-writes.js';
 import type { Reconciler } from './reconciler.js';
 
 /** What the builder needs of a manager: the factory the informers come from, and somewhere to add controllers. */
@@ -25,6 +26,8 @@ export interface ControllerManagerLike {
   readonly metricsRegistry?: Registry | undefined;
   /** The controller logs through a child of it unless `withOptions` names another logger. */
   readonly logger?: Logger | undefined;
+  /** Passed to the controller unless `withOptions` says otherwise (`readYourWrites: false` turns it off). */
+  readonly readYourWrites?: ReadYourWritesGate | undefined;
 }
 
 /** Options of a source: every predicate must pass an event for it to enqueue anything. */
@@ -105,7 +108,7 @@ export class ControllerBuilder {
     return this;
   }
 
-  /** Sets the controller's options (workers, rate limiter, timeout, logger, clock, metrics registry). */
+  /** Sets the controller's options (workers, rate limiter, timeout, logger, clock, metrics, read-your-writes). */
   withOptions(options: BuilderControllerOptions): this {
     this.#options = { ...this.#options, ...options };
     return this;
@@ -132,6 +135,7 @@ export class ControllerBuilder {
     const controller = new Controller({
       metricsRegistry: this.#manager.metricsRegistry,
       logger: this.#manager.logger,
+      readYourWrites: this.#manager.readYourWrites,
       ...this.#options,
       name,
       reconciler,

@@ -13,7 +13,9 @@ import {
   ReconcileTimeoutError,
 } from './controller-errors.js';
 import { type ControllerMetrics, newControllerMetrics, workqueueMetricsProviderFor } from './controller-metrics.js';
+import type { PendingWrite, ReadYourWritesGate } from './read-your-writes/read-your-writes.js';
 import {
+  type ReconcileContext,
   type ReconcileResult,
   type Reconciler,
   type Request,
@@ -47,6 +49,11 @@ export interface ControllerOptions {
   readonly metricsRegistry?: Registry | undefined;
   /** The informers whose handlers enqueue into this controller (the builder fills it in). */
   readonly sources?: readonly SharedIndexInformer<KubeObject>[] | undefined;
+  /**
+   * Makes a key's next reconcile wait until the caches observed the writes of its previous one (the builder passes
+   * the manager's, see `ManagerOptions.readYourWrites`); `false` or absent = never wait.
+   */
+  readonly readYourWrites?: ReadYourWritesGate | false | undefined;
 }
 
 /** Options of {@link Controller.start}. */
@@ -93,6 +100,9 @@ const defaultShutdownTimeoutMs = 30_000;
  * - A reconciler that throws or hangs never stops the controller. A hung reconcile holds its worker (and key)
  *   until its promise settles: JavaScript cannot cancel it. With `reconcileTimeoutMs` its signal aborts at that
  *   age, so a reconciler that honours its signal frees the worker; `stats().oldestInFlightMs` exposes the rest.
+ * - With `readYourWrites`, a key's reconcile starts only once the caches observed every write its previous
+ *   reconcile made through the manager's clients (or that write's timeout passed), so it never reads the state it
+ *   just replaced; the wait holds the key's worker, not others.
  * - `start` stops taking keys when its signal aborts, waits up to `shutdownTimeoutMs` for the running
  *   reconciles, only then aborts their signals, and resolves. Keys still queued are kept: enqueues before and
  *   between runs are not lost, so a controller may be started again (e.g. on regaining leadership).
@@ -111,6 +121,9 @@ export class Controller {
   readonly #inFlight = new Set<InFlight>();
   /** True from `start` until it resolves; a controller runs once at a time. */
   #running = false;
+  readonly #gate: ReadYourWritesGate | undefined;
+  /** Per key, the writes of its last reconcile the caches had not observed yet; an entry goes once all settled. */
+  readonly #pending = new Map<string, readonly PendingWrite[]>();
 
   constructor(options: ControllerOptions) {
     const workers = options.maxConcurrentReconciles ?? 1;
@@ -130,6 +143,7 @@ export class Controller {
       clock: this.#clock,
     });
     this.#metrics = newControllerMetrics(options.name, workers, registry);
+    this.#gate = options.readYourWrites || undefined;
   }
 
   /** Queues `request` for reconciliation (keyed `namespace/name`, or `name` when cluster-scoped). */
@@ -199,9 +213,10 @@ export class Controller {
     const entry: InFlight = { startedAt: this.#clock.now(), abort: new AbortController() };
     this.#inFlight.add(entry);
     this.#metrics.activeWorkers(1);
+    await this.#awaitOwnWrites(key, entry.abort.signal, logger);
     const stopTimer = this.#armTimeout(entry, logger);
     try {
-      const result = await this.#reconciler(requestFromKey(key), { signal: entry.abort.signal, logger, reconcileId });
+      const result = await this.#reconcile(key, { signal: entry.abort.signal, logger, reconcileId });
       this.#succeeded(key, result, logger);
     } catch (error) {
       this.#failed(key, error, logger);
@@ -211,6 +226,38 @@ export class Controller {
       this.#metrics.activeWorkers(-1);
       this.#metrics.observeSeconds((this.#clock.now() - entry.startedAt) / 1000);
       this.#queue.done(key);
+    }
+  }
+
+  /** Runs the reconciler; with read-your-writes, remembers the writes its caches have yet to observe. */
+  async #reconcile(key: string, context: ReconcileContext): Promise<ReconcileResult> {
+    const gate = this.#gate;
+    if (gate === undefined) return await this.#reconciler(requestFromKey(key), context);
+    const { outcome, writes } = await gate.track(() => this.#reconciler(requestFromKey(key), context));
+    if (writes.length > 0) {
+      this.#pending.set(key, writes);
+      void Promise.all(writes.map((w) => w.settled)).then(() => {
+        if (this.#pending.get(key) === writes) this.#pending.delete(key);
+      });
+    }
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  }
+
+  /**
+   * Waits until the caches observed the writes of `key`'s previous reconcile, or each write's timeout passed, or
+   * `signal` aborted: event-driven, never polling. Logs (debug) when it waits, and warns on a timeout.
+   */
+  async #awaitOwnWrites(key: string, signal: AbortSignal, logger: Logger): Promise<void> {
+    const writes = this.#pending.get(key);
+    if (writes === undefined) return;
+    this.#pending.delete(key);
+    logger.debug({ writes: writes.map((w) => w.description) }, 'Waiting for the caches to observe own writes');
+    const observed = await Promise.race([Promise.all(writes.map((w) => w.settled)), abortOf(signal)]);
+    const missed = (observed ?? []).flatMap((seen, i) => (seen ? [] : [writes[i]?.description]));
+    if (missed.length > 0) {
+      const timeoutMs = this.#gate?.timeoutMs;
+      logger.warn({ writes: missed, timeoutMs }, 'The caches did not observe own writes in time; reconciling anyway');
     }
   }
 

@@ -94,3 +94,30 @@ export function checkReadiness(phase: ManagerPhase, unsynced: readonly string[] 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
+
+/**
+ * A custom probe check (controller-runtime's healthz.Checker): returning or resolving passes; throwing or rejecting
+ * fails, and the error's message appears in the probe's body. Checks run on each probe request: keep them fast.
+ */
+export type HealthCheck = () => void | Promise<void>;
+
+/** Runs every check at once; one failure line `check <name>: <message>` per failing check, in insertion order. */
+export async function runHealthChecks(checks: ReadonlyMap<string, HealthCheck>): Promise<string[]> {
+  const results = await Promise.all(
+    [...checks].map(async ([name, check]) => {
+      try {
+        await check();
+        return undefined;
+      } catch (error) {
+        return `check ${name}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }),
+  );
+  return results.filter((line) => line !== undefined);
+}
+
+/** `result` with `failures` added to it. */
+export function withFailures(result: ProbeResult, failures: readonly string[]): ProbeResult {
+  if (failures.length === 0) return result;
+  return { ok: false, failures: [...result.failures, ...failures] };
+}

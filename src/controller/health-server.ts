@@ -10,9 +10,9 @@ export interface HealthServerOptions {
   readonly port: number;
   readonly host: string;
   /** Answers /healthz. */
-  readonly liveness: () => ProbeResult;
+  readonly liveness: () => ProbeResult | Promise<ProbeResult>;
   /** Answers /readyz. */
-  readonly readiness: () => ProbeResult;
+  readonly readiness: () => ProbeResult | Promise<ProbeResult>;
   /** Answers /metrics: the exposition text and its content type. */
   readonly metrics: () => Promise<{ readonly contentType: string; readonly body: string }>;
   readonly logger: Logger;
@@ -59,8 +59,8 @@ async function handle(options: HealthServerOptions, request: IncomingMessage, re
     return;
   }
   const path = new URL(request.url ?? '/', 'http://probe').pathname;
-  if (path === '/healthz' || path === '/livez') return probe(response, options.liveness());
-  if (path === '/readyz') return probe(response, options.readiness());
+  if (path === '/healthz' || path === '/livez') return probe(response, await options.liveness());
+  if (path === '/readyz') return probe(response, await options.readiness());
   if (path === '/metrics') {
     const { contentType, body } = await options.metrics();
     response.writeHead(200, { 'content-type': contentType });

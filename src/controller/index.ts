@@ -1,6 +1,15 @@
 /** Exports the controller runtime: workqueues, controllers, the builder, the manager, leader election and helpers. */
 export type { BuilderControllerOptions, ControllerManagerLike, OwnsOptions, SourceOptions } from './builder.js';
 export { ControllerBuilder, newControllerManagedBy } from './builder.js';
+export type { ConditionStatus, NewCondition, SetStatusConditionOptions } from './conditions.js';
+export {
+  findStatusCondition,
+  isStatusConditionFalse,
+  isStatusConditionPresentAndEqual,
+  isStatusConditionTrue,
+  removeStatusCondition,
+  setStatusCondition,
+} from './conditions.js';
 export type { ControllerOptions, ControllerStartOptions, ControllerStats } from './controller.js';
 export { Controller } from './controller.js';
 export {
@@ -11,13 +20,21 @@ export {
 } from './controller-errors.js';
 export type { ControllerMetrics, ReconcileOutcome } from './controller-metrics.js';
 export { newControllerMetrics, workqueueMetricsProviderFor } from './controller-metrics.js';
+export type {
+  CreateOrPatchClient,
+  CreateOrUpdateClient,
+  CreateOrUpdateResult,
+  MutateFn,
+  OperationResult,
+} from './create-or-update.js';
+export { createOrPatch, createOrUpdate, MutateChangedKeyError } from './create-or-update.js';
 export type { MapFunc, OwnerType } from './enqueue-handlers.js';
 export { controllerOwnerRequest, enqueueHandler, ownRequest } from './enqueue-handlers.js';
 export type { EventOptions, EventRecorder, EventRecorderOptions, EventSubject, EventsClient } from './events/index.js';
 export { maxNoteBytes, newEventRecorder, seriesWindowMs } from './events/index.js';
 export type { FinalizerClient, FinalizerResult, ReconcileFinalizerOptions } from './finalizers.js';
 export { addFinalizer, hasFinalizer, reconcileFinalizer, removeFinalizer } from './finalizers.js';
-export type { ProbeResult } from './health-checks.js';
+export type { HealthCheck, ProbeResult } from './health-checks.js';
 export type {
   LeaderCallbacks,
   LeaderElectionRecord,
@@ -39,7 +56,12 @@ export {
 export type { ManagedController, ManagedInformer } from './manager.js';
 export { Manager, newManager } from './manager.js';
 export { ManagerError, ManagerOptionsError, ManagerStateError } from './manager-errors.js';
-export type { HealthProbeOptions, ManagerLeaderElectionOptions, ManagerOptions } from './manager-options.js';
+export type {
+  HealthProbeOptions,
+  ManagerLeaderElectionOptions,
+  ManagerOptions,
+  ReadYourWritesOptions,
+} from './manager-options.js';
 export {
   AlreadyOwnedError,
   getControllerOf,
@@ -59,8 +81,17 @@ export {
   or,
   resourceVersionChanged,
 } from './predicates.js';
+export type {
+  ObservedInformer,
+  PendingWrite,
+  ReadYourWritesGate,
+  ReadYourWritesTrackerOptions,
+  TrackedReconcile,
+} from './read-your-writes/read-your-writes.js';
+export { ReadYourWrites } from './read-your-writes/read-your-writes.js';
 export type { ReconcileContext, ReconcileResult, Reconciler, Request } from './reconciler.js';
 export { requestFromKey, requestKey, TerminalError } from './reconciler.js';
+export { restClientMetricsObserver } from './rest-client-metrics.js';
 export type { RetryBackoff, RetryOptions } from './retry-on-conflict.js';
 export {
   BackoffOptionsError,
@@ -69,6 +100,8 @@ export {
   onError,
   retryOnConflict,
 } from './retry-on-conflict.js';
+export type { Runnable } from './runnable.js';
+export { RunnableError } from './runnable.js';
 export type {
   BucketRateLimiterOptions,
   CounterMetric,

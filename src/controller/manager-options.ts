@@ -31,6 +31,16 @@ export interface HealthProbeOptions {
   readonly host?: string | undefined;
 }
 
+/** Read-your-writes for the manager's controllers; see {@link ManagerOptions.readYourWrites}. */
+export interface ReadYourWritesOptions {
+  /**
+   * How long after a write the key's next reconcile may wait for the caches to observe it; defaults to 10 s. A
+   * healthy watch delivers a write in milliseconds, so the wait is normally that short; 10 s covers a loaded
+   * apiserver, and past it the reconcile goes ahead (with a warning) rather than hold its worker longer.
+   */
+  readonly timeoutMs?: number | undefined;
+}
+
 /** Options of {@link newManager}. */
 export interface ManagerOptions {
   /** Every client the manager builds (informers, leases) uses it. */
@@ -59,6 +69,15 @@ export interface ManagerOptions {
    * take milliseconds to seconds), so a worker that old is hung and a restart is the cure. `Infinity` disables it.
    */
   readonly workerStuckTimeoutMs?: number | undefined;
+  /**
+   * After a reconcile writes objects through the manager's clients (clientSet, or anything on its RESTClient), the
+   * key's next reconcile waits until every informer of the manager's factory watching the written resource observed
+   * that resourceVersion or newer (or the deletion). On by default: it costs nothing to reconciles that do not
+   * write, and a reconcile that does is saved from acting on the state it just replaced (duplicate creates,
+   * conflicts, lost counts). `false` turns it off; one controller can opt out with `withOptions({ readYourWrites:
+   * false })`.
+   */
+  readonly readYourWrites?: ReadYourWritesOptions | false | undefined;
   /** Drop `metadata.managedFields` from cached objects (they are often half an object's size); defaults to true. */
   readonly stripManagedFields?: boolean | undefined;
   /** Defaults to a redacting logger at `info`. */
@@ -80,6 +99,8 @@ export interface ManagerTimings {
   readonly gracefulShutdownTimeoutMs: number;
   readonly watchStallTimeoutMs: number;
   readonly workerStuckTimeoutMs: number;
+  /** 0 when read-your-writes is off. */
+  readonly readYourWritesTimeoutMs: number;
 }
 
 /** Applies the timing defaults; throws ManagerOptionsError for anything a manager cannot honour. */
@@ -92,15 +113,18 @@ export function resolveManagerTimings(options: ManagerOptions): ManagerTimings {
     gracefulShutdownTimeoutMs: options.gracefulShutdownTimeoutMs ?? 30_000,
     watchStallTimeoutMs: options.watchStallTimeoutMs ?? 5 * 60_000,
     workerStuckTimeoutMs: options.workerStuckTimeoutMs ?? 10 * 60_000,
+    readYourWritesTimeoutMs: options.readYourWrites === false ? 0 : (options.readYourWrites?.timeoutMs ?? 10_000),
   };
   for (const [key, value] of Object.entries(timings)) {
+    if (key === 'readYourWritesTimeoutMs' && options.readYourWrites === false) continue;
     const allowsZero = key === 'gracefulShutdownTimeoutMs';
     const allowsInfinity = key === 'watchStallTimeoutMs' || key === 'workerStuckTimeoutMs';
     const ok =
       typeof value === 'number' &&
       (allowsZero ? value >= 0 : value > 0) &&
       (Number.isFinite(value) || (allowsInfinity && value === Number.POSITIVE_INFINITY));
-    if (!ok) throw new ManagerOptionsError(`${key} must be a number ${allowsZero ? '>=' : '>'} 0, got ${value}`);
+    const label = key === 'readYourWritesTimeoutMs' ? 'readYourWrites.timeoutMs' : key;
+    if (!ok) throw new ManagerOptionsError(`${label} must be a number ${allowsZero ? '>=' : '>'} 0, got ${value}`);
   }
   checkHealthProbe(options.healthProbe);
   checkLeaderElection(options.leaderElection);

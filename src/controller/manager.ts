@@ -2,21 +2,36 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { Gauge, Registry } from 'prom-client';
+import { type Gauge, Registry } from 'prom-client';
 import { newSharedInformerFactory, type SharedInformerFactory } from '../cache/informer-factory.js';
 import { stripManagedFields } from '../cache/transform.js';
 import { waitForCacheSync } from '../cache/wait-for-cache-sync.js';
 import { ClientSet } from '../client/kubernetes/clientset.js';
 import { type Clock, systemClock } from '../client/rest/clock.js';
+import { RESTClient } from '../client/rest/rest-client.js';
 import { createLogger } from '../logger.js';
-import { checkLiveness, checkReadiness, type ManagerPhase, type ProbeResult } from './health-checks.js';
+import type { EventRecorder } from './events/event-recorder.js';
+import {
+  checkLiveness,
+  checkReadiness,
+  type HealthCheck,
+  type ManagerPhase,
+  type ProbeResult,
+  runHealthChecks,
+  withFailures,
+} from './health-checks.js';
 import { type HealthServer, startHealthServer } from './health-server.js';
 import { LeaderElectionOptionsError } from './leader-election/errors.js';
 import { LeaderElector } from './leader-election/leader-elector.js';
 import { LeaseLock } from './leader-election/lease-lock.js';
 import { runLeaderElection } from './leader-election/run-leader-election.js';
 import { cacheSyncTimeoutMessage, ManagerError, ManagerOptionsError, ManagerStateError } from './manager-errors.js';
+import { ManagerEventRecorders } from './manager-event-recorders.js';
 import { type ManagerOptions, type ManagerTimings, resolveManagerTimings } from './manager-options.js';
+import { addCheck, leaderGauge, uniqueInformers } from './manager-support.js';
+import { ReadYourWrites } from './read-your-writes/read-your-writes.js';
+import { restClientMetricsObserver } from './rest-client-metrics.js';
+import { type Runnable, type RunnableError, RunnableGroup, unreadyRunnables } from './runnable.js';
 import { handleShutdownSignals } from './signals.js';
 import { type TrackingInformerFactory, trackInformers } from './tracking-informer-factory.js';
 
@@ -69,8 +84,16 @@ export type { ManagerOptions } from './manager-options.js';
  *   take over leaseDuration − renewDeadline (5 s by default) after this one stopped leading. A reconciler that
  *   honours its signal therefore never overlaps the next leader by more than its own reaction time.
  *   (controller-runtime exits the process instead; issue 5 asks to campaign again.)
- * - /readyz is 200 once caches synced and controllers run or stand by; /healthz is 200 unless a watch stalled or a
- *   worker is stuck (see ManagerOptions); /metrics serves `metricsRegistry`.
+ * - Runnables (`addRunnable`) without `needLeaderElection` start before the cache sync wait and stop after the
+ *   controllers and informers; with it they run with the controllers (while leading). A runnable that fails stops
+ *   the manager, and `start` rejects with a RunnableError naming it.
+ * - /readyz is 200 once caches synced, controllers run or stand by, every running runnable's `ready()` is true and
+ *   every readyz check passes; /healthz is 200 unless a watch stalled, a worker is stuck (see ManagerOptions) or a
+ *   healthz check fails; each failure is one line of the body. /metrics serves `metricsRegistry`, which also holds
+ *   client-go's `rest_client_*` metrics of every request made through `clientSet`.
+ * - Event recorders from `eventRecorderFor` are flushed (for up to 5 s) after the controllers stopped.
+ * - With read-your-writes (the default), a controller's next reconcile of a key waits until the factory's informers
+ *   observed what its previous reconcile wrote through `clientSet` (see ManagerOptions.readYourWrites).
  */
 export class Manager {
   readonly clientSet: ClientSet;
@@ -79,6 +102,8 @@ export class Manager {
   readonly metricsRegistry: Registry;
   /** The manager's logger (the given one, or a redacting one at `info`); builders may hand it to controllers. */
   readonly logger: Logger;
+  /** Read-your-writes of the manager's clients and caches (the builder hands it to controllers); off = undefined. */
+  readonly readYourWrites: ReadYourWrites | undefined;
   readonly #tracking: TrackingInformerFactory;
   readonly #options: ManagerOptions;
   readonly #timings: ManagerTimings;
@@ -86,6 +111,12 @@ export class Manager {
   readonly #clock: Clock;
   readonly #elector: LeaderElector | undefined;
   readonly #controllers: ManagedController[] = [];
+  readonly #runnables: Runnable[] = [];
+  readonly #healthzChecks = new Map<string, HealthCheck>();
+  readonly #readyzChecks = new Map<string, HealthCheck>();
+  readonly #recorders: ManagerEventRecorders;
+  /** The first runnable failure: it stopped the manager, and `start` rejects with it. */
+  #failure: RunnableError | undefined;
   /** Every informer the manager waits for and watches over; fixed at start. */
   #informers: readonly ManagedInformer[] = [];
   #phase: ManagerPhase = 'idle';
@@ -95,6 +126,8 @@ export class Manager {
   #stop: AbortSignal | undefined;
   /** True while a term's controllers run (until they all stopped). */
   #termActive = false;
+  /** Stops the manager because a runnable failed; set by `start`. */
+  #onFailure: (error: RunnableError) => void = () => {};
   /** Ends the leader election; set while it runs. */
   #endElection: (() => void) | undefined;
   /** 1 while leading; only with leader election. */
@@ -112,8 +145,19 @@ export class Manager {
     this.#logger = options.logger ?? createLogger({ level: 'info' });
     this.logger = this.#logger;
     this.#clock = options.clock ?? systemClock;
-    this.clientSet = ClientSet.forConfig(options.config);
     this.metricsRegistry = options.metricsRegistry ?? new Registry();
+    const rywTimeoutMs = this.#timings.readYourWritesTimeoutMs;
+    this.readYourWrites =
+      rywTimeoutMs > 0
+        ? new ReadYourWrites({ timeoutMs: rywTimeoutMs, namespace: options.namespace, clock: this.#clock })
+        : undefined;
+    const observer = restClientMetricsObserver(this.metricsRegistry);
+    this.clientSet = new ClientSet(
+      RESTClient.forConfig(options.config, {
+        observer: this.readYourWrites ? { ...observer, onWrite: this.readYourWrites.onWrite } : observer,
+      }),
+    );
+    this.#recorders = new ManagerEventRecorders(this.clientSet.eventsV1(), this.#clock, this.#logger);
     this.#tracking = trackInformers(
       newSharedInformerFactory({
         clientSet: this.clientSet,
@@ -140,16 +184,45 @@ export class Manager {
 
   /** Adds a controller; throws ManagerStateError once `start` was called (its informers would not be started). */
   add(controller: ManagedController): void {
-    if (this.#phase !== 'idle') {
-      throw new ManagerStateError(`cannot add controller ${controller.name}: the manager has already started`);
-    }
+    this.#assertIdle(`controller ${controller.name}`);
     if (this.#controllers.some((c) => c.name === controller.name)) {
       throw new ManagerStateError(`a controller named ${controller.name} was already added (names label metrics)`);
     }
     this.#controllers.push(controller);
   }
 
-  /** What /healthz answers now. */
+  /**
+   * Adds a runnable (e.g. a webhook server); see {@link Runnable} for when it runs. Throws ManagerStateError once
+   * `start` was called, or when the name is taken.
+   */
+  addRunnable(runnable: Runnable): void {
+    this.#assertIdle(`runnable ${runnable.name}`);
+    if (this.#runnables.some((r) => r.name === runnable.name)) {
+      throw new ManagerStateError(`a runnable named ${runnable.name} was already added`);
+    }
+    this.#runnables.push(runnable);
+  }
+
+  /** Adds a check to /healthz, named in its failure line; ManagerStateError when the name is taken. */
+  addHealthzCheck(name: string, check: HealthCheck): void {
+    addCheck(this.#healthzChecks, 'healthz', name, check);
+  }
+
+  /** Adds a check to /readyz, named in its failure line; ManagerStateError when the name is taken. */
+  addReadyzCheck(name: string, check: HealthCheck): void {
+    addCheck(this.#readyzChecks, 'readyz', name, check);
+  }
+
+  /**
+   * The Event recorder reporting as controller `name` (e.g. `example.com/widgets`), the same one for the same name,
+   * writing through the manager's clientSet. The manager flushes and shuts it down when it stops (after its
+   * controllers stopped, for up to 5 s); after that it drops occurrences.
+   */
+  eventRecorderFor(name: string): EventRecorder {
+    return this.#recorders.recorderFor(name);
+  }
+
+  /** What /healthz answers now, without the checks added with `addHealthzCheck` (the probe runs those too). */
   liveness(): ProbeResult {
     // Before start nothing runs, and while stopping the informers stop on purpose: nothing to judge.
     if (this.#phase === 'idle' || this.#phase === 'stopping' || this.#phase === 'stopped') {
@@ -165,20 +238,24 @@ export class Manager {
     });
   }
 
-  /** What /readyz answers now. */
+  /**
+   * What /readyz answers now, runnables' `ready()` included, without the checks added with `addReadyzCheck` (the
+   * probe runs those too). Runnables needing leader election count only while they run (leading).
+   */
   readiness(): ProbeResult {
-    if (this.#phase !== 'syncing') return checkReadiness(this.#phase);
-    return checkReadiness(
-      this.#phase,
-      this.#informers.filter((i) => !i.hasSynced()).map((i) => i.name),
-    );
+    const phase = this.#phase;
+    const unsynced = phase === 'syncing' ? this.#informers.filter((i) => !i.hasSynced()).map((i) => i.name) : [];
+    const result = checkReadiness(phase, unsynced);
+    if (phase === 'idle' || phase === 'stopped') return result;
+    const leading = phase === 'running' || phase === 'leading';
+    return withFailures(result, unreadyRunnables(this.#runnables.filter((r) => leading || !r.needLeaderElection)));
   }
 
   /**
    * Starts the probe server and informers, waits for caches to sync (ManagerError on timeout), runs the
    * controllers (while leading, with leader election) until `signal` aborts, then shuts down gracefully and
-   * resolves. Rejects with ManagerStateError when called twice, and with the listen error when the probe port
-   * cannot be bound.
+   * resolves. Rejects with ManagerStateError when called twice, with the listen error when the probe port cannot
+   * be bound, and with a RunnableError (after stopping everything) when a runnable failed.
    */
   async start(signal: AbortSignal): Promise<void> {
     if (this.#phase !== 'idle') throw new ManagerStateError('a manager starts only once');
@@ -193,22 +270,35 @@ export class Manager {
     const removeSignalHandlers = this.#options.handleSignals
       ? handleShutdownSignals((name) => stop.abort(new Error(`received ${name}`)), this.#logger)
       : undefined;
+    this.#onFailure = (error) => {
+      this.#failure ??= error;
+      stop.abort(error);
+    };
+    const others = new RunnableGroup(
+      this.#runnables.filter((r) => !r.needLeaderElection),
+      this.#logger,
+    );
     try {
       this.#informers = uniqueInformers(this.#tracking.informers(), this.#controllers);
       await this.#startHealthServer();
+      others.start(undefined, this.#onFailure);
+      this.readYourWrites?.attach(this.#tracking.informers());
       this.#watchesStartedAt = this.#clock.now();
       this.#tracking.start(stop.signal);
       if (await this.#waitForCaches(stop.signal)) await this.#runControllers(stop.signal);
     } finally {
       this.#phase = 'stopping';
       signal.removeEventListener('abort', onAbort);
+      await this.#recorders.shutdown(eventFlushTimeoutMs);
       await this.#tracking.shutdown();
+      await others.stop();
       await this.#health?.close();
       this.#health = undefined;
       removeSignalHandlers?.();
       this.#phase = 'stopped';
       this.#logger.info('manager stopped');
     }
+    if (this.#failure) throw this.#failure;
   }
 
   async #startHealthServer(): Promise<void> {
@@ -217,8 +307,8 @@ export class Manager {
     this.#health = await startHealthServer({
       port: probe.port,
       host: probe.host ?? '127.0.0.1',
-      liveness: () => this.liveness(),
-      readiness: () => this.readiness(),
+      liveness: async () => withFailures(this.liveness(), await runHealthChecks(this.#healthzChecks)),
+      readiness: async () => withFailures(this.readiness(), await runHealthChecks(this.#readyzChecks)),
       metrics: async () => ({
         contentType: this.metricsRegistry.contentType,
         body: await this.metricsRegistry.metrics(),
@@ -299,6 +389,11 @@ export class Manager {
   async #runTerm(signal: AbortSignal, term?: AbortSignal): Promise<void> {
     const shutdownTimeoutMs = this.#timings.gracefulShutdownTimeoutMs;
     this.#logger.info({ controllers: this.#controllers.map((c) => c.name) }, 'starting controllers');
+    const leaders = new RunnableGroup(
+      this.#runnables.filter((r) => r.needLeaderElection),
+      this.#logger,
+    );
+    leaders.start(signal, this.#onFailure);
     // Awaiting the abort too keeps a manager with no controller (or one that ended early) running until stopped.
     await Promise.all([
       abortOf(signal),
@@ -310,7 +405,12 @@ export class Manager {
           }),
       ),
     ]);
+    await leaders.stop();
     this.#logger.info('controllers stopped');
+  }
+
+  #assertIdle(what: string): void {
+    if (this.#phase !== 'idle') throw new ManagerStateError(`cannot add ${what}: the manager has already started`);
   }
 
   #newElector(): LeaderElector | undefined {
@@ -343,32 +443,12 @@ export class Manager {
   }
 }
 
+/** How long a stopping manager waits for its Event recorders: Events are best effort, a stop should not hang. */
+const eventFlushTimeoutMs = 5_000;
+
 /** Creates a {@link Manager}; throws ManagerOptionsError for impossible options. */
 export function newManager(options: ManagerOptions): Manager {
   return new Manager(options);
-}
-
-/** The factory's informers and every controller source, each once, in that order. */
-function uniqueInformers(
-  fromFactory: readonly ManagedInformer[],
-  controllers: readonly ManagedController[],
-): readonly ManagedInformer[] {
-  const all = new Set<ManagedInformer>(fromFactory);
-  for (const controller of controllers) for (const source of controller.sources) all.add(source);
-  return [...all];
-}
-
-/** controller-runtime's leader_election_master_status gauge, reused when the registry already has it. */
-function leaderGauge(registry: Registry): Gauge {
-  const name = 'leader_election_master_status';
-  const existing = registry.getSingleMetric(name);
-  if (existing instanceof Gauge) return existing;
-  return new Gauge({
-    name,
-    help: 'Whether this replica leads the election named by the label: 1 or 0.',
-    labelNames: ['name'],
-    registers: [registry],
-  });
 }
 
 /** Resolves when `signal` aborts (at once if it has). */

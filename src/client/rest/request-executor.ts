@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import { type Dispatcher, request as undiciRequest } from 'undici';
 import type { Authenticator } from './auth/authenticator.js';
 import type { Clock } from './clock.js';
+import { type ConnectionContext, transportError, unauthorizedDetail } from './connection-context.js';
 import { decodeBody, decodeStream } from './content-encoding.js';
-import { RequestTimeoutError, TransportError } from './errors.js';
+import { RequestTimeoutError } from './errors.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { ObservedRequest, RequestObserver } from './request-observer.js';
 import { statusErrorFromResponse } from './status-error.js';
 import type { Transport, TransportIdentity } from './transport.js';
 import { parseWarningHeaders, type WarningHandler } from './warnings.js';
@@ -63,6 +65,10 @@ export interface ExecutorParts {
   readonly defaultTimeoutMs: number;
   /** Do not ask for gzip-compressed responses. */
   readonly disableCompression: boolean;
+  /** Told of throttling, round trips, retries and ends (metrics); absent = none. */
+  readonly observer?: RequestObserver | undefined;
+  /** Names the server, kubeconfig entries and auth method in TLS and 401 errors; absent = undici's messages. */
+  readonly connection?: ConnectionContext | undefined;
 }
 
 /** client-go retries a throttled or failing request at most 10 times. */
@@ -100,7 +106,7 @@ export function retryAfterSeconds(statusCode: number, headers: ResponseHeaders):
 type Attempt =
   | { readonly kind: 'done'; readonly statusCode: number; readonly headers: ResponseHeaders; readonly body: Uint8Array }
   | { readonly kind: 'streaming'; readonly response: StreamingResponse }
-  | { readonly kind: 'retry'; readonly waitSeconds: number; readonly why: string }
+  | { readonly kind: 'retry'; readonly waitSeconds: number; readonly why: string; readonly code: string }
   | {
       readonly kind: 'unauthorized';
       readonly statusCode: number;
@@ -122,9 +128,12 @@ type AuthHeaders = Readonly<Record<string, string | readonly string[]>>;
  */
 export class RequestExecutor {
   readonly #parts: ExecutorParts;
+  /** The apiserver's `host:port`, as the observer reports it. */
+  readonly #host: string;
 
   constructor(parts: ExecutorParts) {
     this.#parts = parts;
+    this.#host = new URL(parts.origin).host;
   }
 
   /** Sends the request and reads the whole response body. */
@@ -146,6 +155,7 @@ export class RequestExecutor {
     const deadline = new AbortController();
     const timer = timeoutMs > 0 ? setTimeout(() => deadline.abort(), timeoutMs) : undefined;
     const signal = spec.signal ? AbortSignal.any([spec.signal, deadline.signal]) : deadline.signal;
+    const startedAt = this.#parts.clock.now();
     try {
       return await this.#attempts(spec, stream, signal);
     } catch (error) {
@@ -156,6 +166,7 @@ export class RequestExecutor {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.#parts.observer?.onDone?.(this.#observed(spec), (this.#parts.clock.now() - startedAt) / 1000);
     }
   }
 
@@ -178,6 +189,7 @@ export class RequestExecutor {
         continue;
       }
       retries++;
+      this.#parts.observer?.onRetry?.({ ...this.#observed(spec), code: attempt.code });
       this.#parts.logger.debug(
         { verb: spec.verb, path: spec.path, retry: retries, waitSeconds: attempt.waitSeconds, why: attempt.why },
         'retrying request',
@@ -188,13 +200,14 @@ export class RequestExecutor {
 
   /** One round trip. Decides between a result, a retry and a failure (thrown). */
   async #attempt(spec: RequestSpec, stream: boolean, signal: AbortSignal, retries: number): Promise<Attempt> {
-    await this.#parts.rateLimiter?.wait(signal);
+    await this.#throttle(spec, signal);
     const replayable = spec.body?.replayable !== false;
-    let response: Dispatcher.ResponseData;
+    let response: Dispatcher.ResponseData | undefined;
     let credentials: AuthHeaders;
     let body: Uint8Array | undefined;
     try {
       ({ response, credentials } = await this.#send(spec, stream, signal));
+      this.#parts.observer?.onAttempt?.({ ...this.#observed(spec), code: String(response.statusCode) });
       this.#reportWarnings(response.headers);
       const ok = response.statusCode >= 200 && response.statusCode < 300;
       if (ok && stream) {
@@ -203,19 +216,20 @@ export class RequestExecutor {
       }
       body = await decodeBody(response.headers, await response.body.bytes());
     } catch (error) {
+      if (response === undefined) this.#parts.observer?.onAttempt?.({ ...this.#observed(spec), code: '<error>' });
       if (signal.aborted) throw error;
       if (spec.verb === 'GET' && isConnectionReset(error) && retries < maxRetries) {
         // client-go treats a reset GET as a 500 with Retry-After: 1.
-        return { kind: 'retry', waitSeconds: 1, why: 'connection reset' };
+        return { kind: 'retry', waitSeconds: 1, why: 'connection reset', code: '<error>' };
       }
-      throw new TransportError(spec.verb, spec.path, error);
+      throw transportError(spec.verb, spec.path, error, this.#parts.connection);
     }
     const { statusCode, headers } = response;
     if (statusCode >= 200 && statusCode < 300) return { kind: 'done', statusCode, headers, body };
     if (statusCode === 401) return { kind: 'unauthorized', statusCode, headers, body, credentials };
     const wait = retryAfterSeconds(statusCode, headers);
     if (wait !== undefined && replayable && retries < maxRetries) {
-      return { kind: 'retry', waitSeconds: wait, why: `status ${statusCode}` };
+      return { kind: 'retry', waitSeconds: wait, why: `status ${statusCode}`, code: String(statusCode) };
     }
     throw this.#statusError(spec, statusCode, headers, body);
   }
@@ -250,6 +264,20 @@ export class RequestExecutor {
     return { response, credentials: authHeaders };
   }
 
+  /** Waits on the rate limiter, telling the observer how long it waited. */
+  async #throttle(spec: RequestSpec, signal: AbortSignal): Promise<void> {
+    const { rateLimiter, observer, clock } = this.#parts;
+    if (rateLimiter === undefined) return;
+    if (observer?.onRateLimited === undefined) return await rateLimiter.wait(signal);
+    const startedAt = clock.now();
+    await rateLimiter.wait(signal);
+    observer.onRateLimited(this.#observed(spec), (clock.now() - startedAt) / 1000);
+  }
+
+  #observed(spec: RequestSpec): ObservedRequest {
+    return { verb: spec.verb, host: this.#host };
+  }
+
   #reportWarnings(headers: ResponseHeaders): void {
     const values = headers.warning;
     if (values === undefined) return;
@@ -258,6 +286,8 @@ export class RequestExecutor {
 
   #statusError(spec: RequestSpec, statusCode: number, headers: ResponseHeaders, body: Uint8Array): Error {
     const request = { verb: spec.verb, path: spec.path };
-    return statusErrorFromResponse(statusCode, body, request, retryAfterSeconds(statusCode, headers));
+    const connection = statusCode === 401 ? this.#parts.connection : undefined;
+    const detail = connection === undefined ? undefined : unauthorizedDetail(connection);
+    return statusErrorFromResponse(statusCode, body, request, retryAfterSeconds(statusCode, headers), detail);
   }
 }

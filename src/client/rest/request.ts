@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { KubeObject } from '../meta.js';
 import { InvalidRequestError, ResponseDecodeError } from './errors.js';
 import type { RequestBody, RequestExecutor, RequestSpec, ResponseHeaders } from './request-executor.js';
+import type { RequestObserver } from './request-observer.js';
 import { isStatus, StatusError } from './status-error.js';
 import { openWatch, type WatchOptions, type WatchStream } from './watch.js';
 
@@ -29,7 +30,11 @@ export interface RequestContext {
   readonly executor: RequestExecutor;
   /** The path prefix of the config's host (`''` or `/prefix`). */
   readonly pathPrefix: string;
+  /** Told of each successful write run by `do()`; absent = none. */
+  readonly observer?: RequestObserver | undefined;
 }
+
+const writeVerbs = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A path segment that may not be a name: empty, `.`, `..`, or holding `/` or `%` (client-go's IsValidPathSegmentName). */
 function invalidSegment(value: string): boolean {
@@ -51,6 +56,8 @@ export class Request {
   readonly #context: RequestContext;
   readonly #verb: string;
   #prefix: string | undefined;
+  /** Set by `groupVersion` (cleared by `absPath`): what `onWrite` reports. */
+  #groupVersion: { readonly group: string; readonly version: string } | undefined;
   #namespace: string | undefined;
   #resource: string | undefined;
   #name: string | undefined;
@@ -71,12 +78,14 @@ export class Request {
   /** The API group and version: `''` group → `/api/<v>`, else `/apis/<group>/<v>`. */
   groupVersion(gv: { readonly group: string; readonly version: string }): this {
     this.#prefix = gv.group === '' ? `/api/${gv.version}` : `/apis/${gv.group}/${gv.version}`;
+    this.#groupVersion = { group: gv.group, version: gv.version };
     return this;
   }
 
   /** A non-resource path such as `/version`, `/apis` or `/openapi/v3`; replaces the group/version prefix. */
   absPath(path: string): this {
     this.#prefix = `/${path.replace(/^\/+|\/+$/g, '')}`;
+    this.#groupVersion = undefined;
     return this;
   }
 
@@ -170,7 +179,26 @@ export class Request {
     }
     // client-go: a Status of Failure is an error even with a 2xx code.
     if (isStatus(value) && value.status === 'Failure') throw new StatusError(value, { verb, path });
+    this.#reportWrite(value);
     return value as T;
+  }
+
+  #reportWrite(response: unknown): void {
+    const onWrite = this.#context.observer?.onWrite;
+    const gv = this.#groupVersion;
+    if (onWrite === undefined || gv === undefined || this.#resource === undefined || !writeVerbs.has(this.#verb)) {
+      return;
+    }
+    onWrite.call(this.#context.observer, {
+      verb: this.#verb,
+      group: gv.group,
+      version: gv.version,
+      resource: this.#resource,
+      subresource: this.#subresource.join('/'),
+      namespace: this.#namespace ?? '',
+      name: this.#name ?? '',
+      response,
+    });
   }
 
   /** Runs the request and returns the whole body as bytes. Rejects with StatusError on non-2xx. */

@@ -6,17 +6,22 @@ import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/index.js';
 import { type Clock, systemClock } from './clock.js';
 import type { RestConfig } from './config.js';
+import { connectionContext } from './connection-context.js';
 import { RestConfigError } from './errors.js';
 import { type RateLimiter, rateLimiterFor } from './rate-limiter.js';
 import { type PatchType, patchContentTypes, Request, type RequestContext } from './request.js';
 import { RequestExecutor } from './request-executor.js';
-import { defaultTransportCache, type Transport, type TransportIdentity } from './transport.js';
+import type { RequestObserver } from './request-observer.js';
+import { defaultTransportCache, dispatcherTransport, type Transport, type TransportIdentity } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
 import { createDedupingWarningLogger, type WarningHandler } from './warnings.js';
 
 /** Everything forConfig takes besides the config; each has a production default. */
 export interface RESTClientOptions {
-  /** Where connections come from; defaults to the process-wide TransportCache (shared by equal configs). */
+  /**
+   * Where connections come from; defaults to `config.dispatcher` when set, else the process-wide TransportCache
+   * (shared by equal configs).
+   */
   readonly transport?: Transport;
   /** Defaults to `createAuthenticator(config)`. */
   readonly authenticator?: Authenticator;
@@ -31,6 +36,8 @@ export interface RESTClientOptions {
   readonly warningHandler?: WarningHandler;
   /** Defaults to `config.logger`, else a new redacting logger at `warn`. */
   readonly logger?: Logger;
+  /** Told of throttling, round trips, retries and successful writes, e.g. for metrics; absent = none. */
+  readonly observer?: RequestObserver;
 }
 
 /**
@@ -68,7 +75,8 @@ export class RESTClient {
     let identity: Promise<TransportIdentity> | undefined;
     const executor = new RequestExecutor({
       origin: url.origin,
-      transport: options.transport ?? defaultTransportCache(),
+      transport:
+        options.transport ?? (config.dispatcher ? dispatcherTransport(config.dispatcher) : defaultTransportCache()),
       identity: () => {
         identity ??= transportIdentity(config, url.origin);
         return identity;
@@ -81,8 +89,11 @@ export class RESTClient {
       userAgent: config.userAgent ?? defaultUserAgent,
       defaultTimeoutMs: config.timeoutMs ?? 0,
       disableCompression: config.disableCompression ?? false,
+      observer: options.observer,
+      connection: connectionContext(config, options.authenticator !== undefined),
     });
-    return new RESTClient(config, { executor, pathPrefix: url.pathname.replace(/\/+$/, '') });
+    const pathPrefix = url.pathname.replace(/\/+$/, '');
+    return new RESTClient(config, { executor, pathPrefix, observer: options.observer });
   }
 
   /** Starts a GET request. */
