@@ -2,16 +2,6 @@
 import { type CustomResourceOf, defineCustomResource, KubeType } from 'kubeloop/crd';
 import { Type } from 'typebox';
 
-/** A status condition, shaped like meta/v1 Condition so kubeloop's condition helpers work on it. */
-const Condition = Type.Object({
-  type: Type.String({ maxLength: 316 }),
-  status: Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]),
-  reason: Type.String({ minLength: 1, maxLength: 1024 }),
-  message: Type.String({ maxLength: 32768 }),
-  lastTransitionTime: Type.String({ format: 'date-time' }),
-  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-});
-
 /** Widgets: `spec` says how many replicas of which image; `status` says how many are ready. */
 export const Widgets = defineCustomResource({
   group: 'demo.kubeloop.dev',
@@ -31,7 +21,7 @@ export const Widgets = defineCustomResource({
         status: Type.Object({
           readyReplicas: Type.Optional(Type.Integer({ minimum: 0 })),
           observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
-          conditions: Type.Optional(KubeType.ListMap(Condition, ['type'])),
+          conditions: Type.Optional(KubeType.Conditions()),
         }),
       },
       scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.readyReplicas' },

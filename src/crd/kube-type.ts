@@ -78,11 +78,33 @@ function Validations<T extends TSchema>(schema: T, rules: readonly CelRule[]): T
   return Type.With(schema, { 'x-kubernetes-validations': [...existing, ...rules] }) as unknown as T;
 }
 
+/** One status condition, the shape of meta/v1 Condition (what `setStatusCondition` in kubeloop/controller writes). */
+const condition = Type.Object({
+  type: Type.String({
+    maxLength: 316,
+    pattern:
+      '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$',
+  }),
+  status: Type.Union([Type.Literal('True'), Type.Literal('False'), Type.Literal('Unknown')]),
+  observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
+  lastTransitionTime: Type.String({ format: 'date-time' }),
+  reason: Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$' }),
+  message: Type.String({ maxLength: 32768 }),
+});
+
+/**
+ * A list of status conditions keyed by `type` (controller-gen's `[]metav1.Condition` with `+listType=map`), with
+ * meta/v1 Condition's validation; its static type fits kubeloop/controller's condition helpers.
+ */
+function Conditions(options: TArrayOptions = {}): TArray<typeof condition> {
+  return ListMap(condition, ['type'], options);
+}
+
 /**
  * The types TypeBox lacks for a CRD schema, used beside `Type`:
  * `KubeType.IntOrString()`, `KubeType.PreserveUnknownFields(obj)`, `KubeType.EmbeddedResource(obj?)`,
- * `KubeType.ListMap(items, keys)`, `KubeType.ListSet(items)`, `KubeType.Validations(schema, rules)`.
- * Defaults, enums, formats, bounds and `T | null` need no helper: write them with TypeBox (`{ default: 1 }`,
+ * `KubeType.ListMap(items, keys)`, `KubeType.ListSet(items)`, `KubeType.Validations(schema, rules)`,
+ * `KubeType.Conditions()`. Defaults, enums, formats, bounds and `T | null` need no helper: write them with TypeBox (`{ default: 1 }`,
  * `Type.Union([Type.Literal('a'), Type.Literal('b')])`, `Type.Union([T, Type.Null()])`); `Type.Unknown()` is any
  * JSON value, kept as is.
  *
@@ -96,4 +118,5 @@ export const KubeType = {
   ListMap,
   ListSet,
   Validations,
+  Conditions,
 } as const;

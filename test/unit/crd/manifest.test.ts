@@ -217,6 +217,16 @@ describe('the structural schema of each TypeBox type', () => {
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name', 'port'],
     });
+    expect(fieldSchema(KubeType.Conditions())).toMatchObject({
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+      items: {
+        type: 'object',
+        required: ['type', 'status', 'lastTransitionTime', 'reason', 'message'],
+        properties: { status: { type: 'string', enum: ['True', 'False', 'Unknown'] } },
+      },
+    });
   });
 
   it('adds CEL rules, keeping the ones already there and the optional marker', () => {
