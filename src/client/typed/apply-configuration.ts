@@ -2,7 +2,8 @@
 
 /**
  * A partial object for server-side apply: every field optional at every depth, so a manager sends only the fields
- * it means to own. It must still carry `apiVersion`, `kind` and `metadata.name` (the typed client checks the name).
+ * it means to own. It must carry `metadata.name` (the typed client checks it); the typed client fills in
+ * `apiVersion` and `kind` when they are absent.
  *
  * @typeParam T - the resource's object type.
  */

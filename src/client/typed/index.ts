@@ -1,6 +1,6 @@
 /** Exports the generic typed resource client the generated clientset is built on, with its options. */
 export type { ApplyConfiguration } from './apply-configuration.js';
-export { MissingNameError } from './errors.js';
+export { type ApiVersionKind, KindMismatchError, MissingNameError } from './errors.js';
 export type {
   ApplyOptions,
   CallOptions,

@@ -4,7 +4,7 @@ import type { Request } from '../rest/request.js';
 import type { RESTClient } from '../rest/rest-client.js';
 import type { WatchStream } from '../rest/watch.js';
 import type { ApplyConfiguration } from './apply-configuration.js';
-import { MissingNameError } from './errors.js';
+import { type ApiVersionKind, KindMismatchError, MissingNameError } from './errors.js';
 import type {
   ApplyOptions,
   CreateOptions,
@@ -27,15 +27,20 @@ import {
   writeParams,
 } from './query.js';
 
-/** Which resource a client serves: its group/version, plural name and scope. */
+/** Which resource a client serves: its group/version, plural name, kind and scope. */
 export interface ResourceDescriptor {
   /** `''` for the core group. */
   readonly group: string;
   readonly version: string;
   /** The plural resource name, as in the URL: `pods`, `deployments`. */
   readonly resource: string;
+  /** The kind of the objects it holds (`Pod`), filled into the objects the client writes. */
+  readonly kind: string;
   readonly namespaced: boolean;
 }
+
+// The scale subresource of every built-in and custom resource speaks autoscaling/v1 Scale.
+const scaleKind: ApiVersionKind = { apiVersion: 'autoscaling/v1', kind: 'Scale' };
 
 /** The patch formats of {@link ResourceClient.patch}; server-side apply has its own method. */
 export type PatchFormat = 'json' | 'merge' | 'strategic';
@@ -46,7 +51,10 @@ export type PatchFormat = 'json' | 'merge' | 'strategic';
  * Guarantees: each call is one API request through the shared RESTClient (its rate limiter, retries and pool
  * apply); returned objects are plain JSON exactly as the server sent them, owned by the caller; server failures
  * reject with the RESTClient's `StatusError`; a call whose object lacks the name the URL needs rejects with
- * {@link MissingNameError} before sending. Stateless: safe to share and to call concurrently.
+ * {@link MissingNameError} before sending. Objects written whole (create, update, apply, and the status and scale
+ * subresources) are sent with `apiVersion` and `kind` filled in when they lack them, on a shallow copy (the
+ * caller's object is never mutated); one naming another kind or apiVersion rejects with {@link KindMismatchError}
+ * before sending. Stateless: safe to share and to call concurrently.
  *
  * @typeParam T - the object type, e.g. `Pod`.
  * @typeParam TList - the list type, e.g. `PodList`.
@@ -82,13 +90,15 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
   /** Creates an object; the server fills in what it defaults. */
   async create(object: T, options: CreateOptions = {}): Promise<T> {
     return await this.at(this.rest.post(), 'create', options.signal, undefined, writeParams(options))
-      .body(object)
+      .body(this.typed('create', object, this.objectKind()))
       .do<T>();
   }
 
   /** Replaces an object (named by its `metadata.name`); a stale `resourceVersion` fails with a Conflict. */
   async update(object: T, options: UpdateOptions = {}): Promise<T> {
-    return await this.at(this.rest.put(), 'update', options.signal, object, writeParams(options)).body(object).do<T>();
+    return await this.at(this.rest.put(), 'update', options.signal, object, writeParams(options))
+      .body(this.typed('update', object, this.objectKind()))
+      .do<T>();
   }
 
   /** Patches an object: `json` (RFC 6902 operations), `merge` (RFC 7386) or `strategic` (Kubernetes' merge). */
@@ -136,15 +146,16 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
       .do<R>();
   }
 
-  /** PUTs a body to a subresource of the object (e.g. `status`, `scale`). */
+  /** PUTs a body to a subresource of the object (e.g. `status`, `scale`, whose bodies get apiVersion and kind). */
   protected async updateSubresource<R>(
     target: Target,
     subresource: string,
     body: unknown,
     options: UpdateOptions,
   ): Promise<R> {
+    const kind = this.subresourceKind([subresource]);
     return await this.at(this.rest.put(), subresource, options.signal, target, writeParams(options), subresource)
-      .body(body)
+      .body(kind === undefined ? body : this.typed(subresource, body, kind))
       .do<R>();
   }
 
@@ -169,8 +180,9 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
     options: ApplyOptions,
   ): Promise<R> {
     const request = this.rest.patch('apply');
+    const kind = this.subresourceKind(subresource);
     return await this.at(request, 'apply', options.signal, configuration, applyParams(options), ...subresource)
-      .body(configuration)
+      .body(kind === undefined ? configuration : this.typed('apply', configuration, kind))
       .do<R>();
   }
 
@@ -182,6 +194,38 @@ export class ResourceClient<T extends KubeObject, TList extends KubeList<T> = Ku
     signal: AbortSignal | undefined,
   ): Promise<AsyncIterable<Uint8Array>> {
     return await this.at(this.rest.get(), subresource, signal, name, params, subresource).stream();
+  }
+
+  /** The apiVersion and kind of this resource's objects: `apps/v1` `Deployment`, `v1` `Pod`. */
+  private objectKind(): ApiVersionKind {
+    const { group, version, kind } = this.descriptor;
+    return { apiVersion: group === '' ? version : `${group}/${version}`, kind };
+  }
+
+  /** The apiVersion and kind a write to a subresource sends: the object's own for itself and status, else Scale. */
+  private subresourceKind(subresource: readonly string[]): ApiVersionKind | undefined {
+    if (subresource.length === 0 || (subresource.length === 1 && subresource[0] === 'status')) return this.objectKind();
+    if (subresource.length === 1 && subresource[0] === 'scale') return scaleKind;
+    return undefined;
+  }
+
+  /**
+   * Returns `body` with `expected`'s apiVersion and kind: itself when it has both, a shallow copy when it lacks
+   * one. Throws KindMismatchError (callers are async, so it rejects) when it names others.
+   */
+  private typed<B>(verb: string, body: B, expected: ApiVersionKind): B {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+    const { apiVersion, kind } = body as { apiVersion?: unknown; kind?: unknown };
+    const wrong = (value: unknown, want: string) => value !== undefined && value !== '' && value !== want;
+    if (wrong(apiVersion, expected.apiVersion) || wrong(kind, expected.kind)) {
+      const actual = {
+        apiVersion: typeof apiVersion === 'string' ? apiVersion : undefined,
+        kind: typeof kind === 'string' ? kind : undefined,
+      };
+      throw new KindMismatchError(verb, this.descriptor.resource, expected, actual);
+    }
+    if (apiVersion === expected.apiVersion && kind === expected.kind) return body;
+    return { ...body, apiVersion: expected.apiVersion, kind: expected.kind };
   }
 
   /**

@@ -74,6 +74,7 @@ export class AdmissionregistrationV1Client {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       resource: 'mutatingadmissionpolicies',
+      kind: 'MutatingAdmissionPolicy',
       namespaced: false,
     });
   }
@@ -87,6 +88,7 @@ export class AdmissionregistrationV1Client {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       resource: 'mutatingadmissionpolicybindings',
+      kind: 'MutatingAdmissionPolicyBinding',
       namespaced: false,
     });
   }
@@ -97,6 +99,7 @@ export class AdmissionregistrationV1Client {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       resource: 'mutatingwebhookconfigurations',
+      kind: 'MutatingWebhookConfiguration',
       namespaced: false,
     });
   }
@@ -107,6 +110,7 @@ export class AdmissionregistrationV1Client {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       resource: 'validatingadmissionpolicies',
+      kind: 'ValidatingAdmissionPolicy',
       namespaced: false,
     });
   }
@@ -120,6 +124,7 @@ export class AdmissionregistrationV1Client {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       resource: 'validatingadmissionpolicybindings',
+      kind: 'ValidatingAdmissionPolicyBinding',
       namespaced: false,
     });
   }
@@ -133,6 +138,7 @@ export class AdmissionregistrationV1Client {
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       resource: 'validatingwebhookconfigurations',
+      kind: 'ValidatingWebhookConfiguration',
       namespaced: false,
     });
   }

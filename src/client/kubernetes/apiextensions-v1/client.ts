@@ -61,6 +61,7 @@ export class ApiextensionsV1Client {
       group: 'apiextensions.k8s.io',
       version: 'v1',
       resource: 'customresourcedefinitions',
+      kind: 'CustomResourceDefinition',
       namespaced: false,
     });
   }

@@ -50,6 +50,7 @@ export class ApiregistrationV1Client {
       group: 'apiregistration.k8s.io',
       version: 'v1',
       resource: 'apiservices',
+      kind: 'APIService',
       namespaced: false,
     });
   }

@@ -171,7 +171,7 @@ export class AppsV1Client {
   controllerRevisions(namespace?: string): ResourceClient<ControllerRevision, ControllerRevisionList> {
     return new ResourceClient<ControllerRevision, ControllerRevisionList>(
       this.rest,
-      { group: 'apps', version: 'v1', resource: 'controllerrevisions', namespaced: true },
+      { group: 'apps', version: 'v1', resource: 'controllerrevisions', kind: 'ControllerRevision', namespaced: true },
       namespace,
     );
   }
@@ -180,7 +180,7 @@ export class AppsV1Client {
   daemonSets(namespace?: string): DaemonSetsClient {
     return new DaemonSetsClient(
       this.rest,
-      { group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true },
+      { group: 'apps', version: 'v1', resource: 'daemonsets', kind: 'DaemonSet', namespaced: true },
       namespace,
     );
   }
@@ -189,7 +189,7 @@ export class AppsV1Client {
   deployments(namespace?: string): DeploymentsClient {
     return new DeploymentsClient(
       this.rest,
-      { group: 'apps', version: 'v1', resource: 'deployments', namespaced: true },
+      { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true },
       namespace,
     );
   }
@@ -198,7 +198,7 @@ export class AppsV1Client {
   replicaSets(namespace?: string): ReplicaSetsClient {
     return new ReplicaSetsClient(
       this.rest,
-      { group: 'apps', version: 'v1', resource: 'replicasets', namespaced: true },
+      { group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true },
       namespace,
     );
   }
@@ -207,7 +207,7 @@ export class AppsV1Client {
   statefulSets(namespace?: string): StatefulSetsClient {
     return new StatefulSetsClient(
       this.rest,
-      { group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true },
+      { group: 'apps', version: 'v1', resource: 'statefulsets', kind: 'StatefulSet', namespaced: true },
       namespace,
     );
   }

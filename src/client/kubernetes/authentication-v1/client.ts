@@ -26,6 +26,7 @@ export class AuthenticationV1Client {
       group: 'authentication.k8s.io',
       version: 'v1',
       resource: 'selfsubjectreviews',
+      kind: 'SelfSubjectReview',
       namespaced: false,
     });
   }
@@ -36,6 +37,7 @@ export class AuthenticationV1Client {
       group: 'authentication.k8s.io',
       version: 'v1',
       resource: 'tokenreviews',
+      kind: 'TokenReview',
       namespaced: false,
     });
   }

@@ -31,7 +31,13 @@ export class AuthorizationV1Client {
   ): Pick<ResourceClient<LocalSubjectAccessReview>, 'create' | 'descriptor' | 'namespace'> {
     return new ResourceClient<LocalSubjectAccessReview>(
       this.rest,
-      { group: 'authorization.k8s.io', version: 'v1', resource: 'localsubjectaccessreviews', namespaced: true },
+      {
+        group: 'authorization.k8s.io',
+        version: 'v1',
+        resource: 'localsubjectaccessreviews',
+        kind: 'LocalSubjectAccessReview',
+        namespaced: true,
+      },
       namespace,
     );
   }
@@ -42,6 +48,7 @@ export class AuthorizationV1Client {
       group: 'authorization.k8s.io',
       version: 'v1',
       resource: 'selfsubjectaccessreviews',
+      kind: 'SelfSubjectAccessReview',
       namespaced: false,
     });
   }
@@ -52,6 +59,7 @@ export class AuthorizationV1Client {
       group: 'authorization.k8s.io',
       version: 'v1',
       resource: 'selfsubjectrulesreviews',
+      kind: 'SelfSubjectRulesReview',
       namespaced: false,
     });
   }
@@ -62,6 +70,7 @@ export class AuthorizationV1Client {
       group: 'authorization.k8s.io',
       version: 'v1',
       resource: 'subjectaccessreviews',
+      kind: 'SubjectAccessReview',
       namespaced: false,
     });
   }

@@ -59,7 +59,13 @@ export class AutoscalingV1Client {
   horizontalPodAutoscalers(namespace?: string): HorizontalPodAutoscalersClient {
     return new HorizontalPodAutoscalersClient(
       this.rest,
-      { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers', namespaced: true },
+      {
+        group: 'autoscaling',
+        version: 'v1',
+        resource: 'horizontalpodautoscalers',
+        kind: 'HorizontalPodAutoscaler',
+        namespaced: true,
+      },
       namespace,
     );
   }

@@ -59,7 +59,13 @@ export class AutoscalingV2Client {
   horizontalPodAutoscalers(namespace?: string): HorizontalPodAutoscalersClient {
     return new HorizontalPodAutoscalersClient(
       this.rest,
-      { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', namespaced: true },
+      {
+        group: 'autoscaling',
+        version: 'v2',
+        resource: 'horizontalpodautoscalers',
+        kind: 'HorizontalPodAutoscaler',
+        namespaced: true,
+      },
       namespace,
     );
   }

@@ -70,13 +70,17 @@ export class BatchV1Client {
   cronJobs(namespace?: string): CronJobsClient {
     return new CronJobsClient(
       this.rest,
-      { group: 'batch', version: 'v1', resource: 'cronjobs', namespaced: true },
+      { group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', namespaced: true },
       namespace,
     );
   }
 
   /** The client of jobs in `namespace`; without one, list and watch span all namespaces. */
   jobs(namespace?: string): JobsClient {
-    return new JobsClient(this.rest, { group: 'batch', version: 'v1', resource: 'jobs', namespaced: true }, namespace);
+    return new JobsClient(
+      this.rest,
+      { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true },
+      namespace,
+    );
   }
 }

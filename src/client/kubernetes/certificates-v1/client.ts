@@ -98,6 +98,7 @@ export class CertificatesV1Client {
       group: 'certificates.k8s.io',
       version: 'v1',
       resource: 'certificatesigningrequests',
+      kind: 'CertificateSigningRequest',
       namespaced: false,
     });
   }
@@ -108,6 +109,7 @@ export class CertificatesV1Client {
       group: 'certificates.k8s.io',
       version: 'v1',
       resource: 'clustertrustbundles',
+      kind: 'ClusterTrustBundle',
       namespaced: false,
     });
   }
@@ -116,7 +118,13 @@ export class CertificatesV1Client {
   podCertificateRequests(namespace?: string): PodCertificateRequestsClient {
     return new PodCertificateRequestsClient(
       this.rest,
-      { group: 'certificates.k8s.io', version: 'v1', resource: 'podcertificaterequests', namespaced: true },
+      {
+        group: 'certificates.k8s.io',
+        version: 'v1',
+        resource: 'podcertificaterequests',
+        kind: 'PodCertificateRequest',
+        namespaced: true,
+      },
       namespace,
     );
   }

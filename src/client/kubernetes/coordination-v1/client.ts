@@ -24,7 +24,7 @@ export class CoordinationV1Client {
   leases(namespace?: string): ResourceClient<Lease, LeaseList> {
     return new ResourceClient<Lease, LeaseList>(
       this.rest,
-      { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespaced: true },
+      { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true },
       namespace,
     );
   }

@@ -311,7 +311,7 @@ export class CoreV1Client {
   bindings(namespace?: string): Pick<ResourceClient<Binding>, 'create' | 'descriptor' | 'namespace'> {
     return new ResourceClient<Binding>(
       this.rest,
-      { group: '', version: 'v1', resource: 'bindings', namespaced: true },
+      { group: '', version: 'v1', resource: 'bindings', kind: 'Binding', namespaced: true },
       namespace,
     );
   }
@@ -325,6 +325,7 @@ export class CoreV1Client {
       group: '',
       version: 'v1',
       resource: 'componentstatuses',
+      kind: 'ComponentStatus',
       namespaced: false,
     });
   }
@@ -333,7 +334,7 @@ export class CoreV1Client {
   configMaps(namespace?: string): ResourceClient<ConfigMap, ConfigMapList> {
     return new ResourceClient<ConfigMap, ConfigMapList>(
       this.rest,
-      { group: '', version: 'v1', resource: 'configmaps', namespaced: true },
+      { group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true },
       namespace,
     );
   }
@@ -342,7 +343,7 @@ export class CoreV1Client {
   endpoints(namespace?: string): ResourceClient<Endpoints, EndpointsList> {
     return new ResourceClient<Endpoints, EndpointsList>(
       this.rest,
-      { group: '', version: 'v1', resource: 'endpoints', namespaced: true },
+      { group: '', version: 'v1', resource: 'endpoints', kind: 'Endpoints', namespaced: true },
       namespace,
     );
   }
@@ -351,7 +352,7 @@ export class CoreV1Client {
   events(namespace?: string): ResourceClient<Event, EventList> {
     return new ResourceClient<Event, EventList>(
       this.rest,
-      { group: '', version: 'v1', resource: 'events', namespaced: true },
+      { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
       namespace,
     );
   }
@@ -360,7 +361,7 @@ export class CoreV1Client {
   limitRanges(namespace?: string): ResourceClient<LimitRange, LimitRangeList> {
     return new ResourceClient<LimitRange, LimitRangeList>(
       this.rest,
-      { group: '', version: 'v1', resource: 'limitranges', namespaced: true },
+      { group: '', version: 'v1', resource: 'limitranges', kind: 'LimitRange', namespaced: true },
       namespace,
     );
   }
@@ -382,19 +383,25 @@ export class CoreV1Client {
     | 'updateStatus'
     | 'watch'
   > {
-    return new NamespacesClient(this.rest, { group: '', version: 'v1', resource: 'namespaces', namespaced: false });
+    return new NamespacesClient(this.rest, {
+      group: '',
+      version: 'v1',
+      resource: 'namespaces',
+      kind: 'Namespace',
+      namespaced: false,
+    });
   }
 
   /** The client of nodes (cluster-scoped). */
   nodes(): NodesClient {
-    return new NodesClient(this.rest, { group: '', version: 'v1', resource: 'nodes', namespaced: false });
+    return new NodesClient(this.rest, { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false });
   }
 
   /** The client of persistentvolumeclaims in `namespace`; without one, list and watch span all namespaces. */
   persistentVolumeClaims(namespace?: string): PersistentVolumeClaimsClient {
     return new PersistentVolumeClaimsClient(
       this.rest,
-      { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true },
+      { group: '', version: 'v1', resource: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true },
       namespace,
     );
   }
@@ -405,6 +412,7 @@ export class CoreV1Client {
       group: '',
       version: 'v1',
       resource: 'persistentvolumes',
+      kind: 'PersistentVolume',
       namespaced: false,
     });
   }
@@ -413,21 +421,25 @@ export class CoreV1Client {
   podTemplates(namespace?: string): ResourceClient<PodTemplate, PodTemplateList> {
     return new ResourceClient<PodTemplate, PodTemplateList>(
       this.rest,
-      { group: '', version: 'v1', resource: 'podtemplates', namespaced: true },
+      { group: '', version: 'v1', resource: 'podtemplates', kind: 'PodTemplate', namespaced: true },
       namespace,
     );
   }
 
   /** The client of pods in `namespace`; without one, list and watch span all namespaces. */
   pods(namespace?: string): PodsClient {
-    return new PodsClient(this.rest, { group: '', version: 'v1', resource: 'pods', namespaced: true }, namespace);
+    return new PodsClient(
+      this.rest,
+      { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
+      namespace,
+    );
   }
 
   /** The client of replicationcontrollers in `namespace`; without one, list and watch span all namespaces. */
   replicationControllers(namespace?: string): ReplicationControllersClient {
     return new ReplicationControllersClient(
       this.rest,
-      { group: '', version: 'v1', resource: 'replicationcontrollers', namespaced: true },
+      { group: '', version: 'v1', resource: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true },
       namespace,
     );
   }
@@ -436,7 +448,7 @@ export class CoreV1Client {
   resourceQuotas(namespace?: string): ResourceQuotasClient {
     return new ResourceQuotasClient(
       this.rest,
-      { group: '', version: 'v1', resource: 'resourcequotas', namespaced: true },
+      { group: '', version: 'v1', resource: 'resourcequotas', kind: 'ResourceQuota', namespaced: true },
       namespace,
     );
   }
@@ -445,7 +457,7 @@ export class CoreV1Client {
   secrets(namespace?: string): ResourceClient<Secret, SecretList> {
     return new ResourceClient<Secret, SecretList>(
       this.rest,
-      { group: '', version: 'v1', resource: 'secrets', namespaced: true },
+      { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
       namespace,
     );
   }
@@ -454,7 +466,7 @@ export class CoreV1Client {
   serviceAccounts(namespace?: string): ServiceAccountsClient {
     return new ServiceAccountsClient(
       this.rest,
-      { group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true },
+      { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
       namespace,
     );
   }
@@ -463,7 +475,7 @@ export class CoreV1Client {
   services(namespace?: string): ServicesClient {
     return new ServicesClient(
       this.rest,
-      { group: '', version: 'v1', resource: 'services', namespaced: true },
+      { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
       namespace,
     );
   }

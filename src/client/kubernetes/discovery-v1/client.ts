@@ -24,7 +24,7 @@ export class DiscoveryV1Client {
   endpointSlices(namespace?: string): ResourceClient<EndpointSlice, EndpointSliceList> {
     return new ResourceClient<EndpointSlice, EndpointSliceList>(
       this.rest,
-      { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', namespaced: true },
+      { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
       namespace,
     );
   }

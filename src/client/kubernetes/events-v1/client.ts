@@ -24,7 +24,7 @@ export class EventsV1Client {
   events(namespace?: string): ResourceClient<Event, EventList> {
     return new ResourceClient<Event, EventList>(
       this.rest,
-      { group: 'events.k8s.io', version: 'v1', resource: 'events', namespaced: true },
+      { group: 'events.k8s.io', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
       namespace,
     );
   }

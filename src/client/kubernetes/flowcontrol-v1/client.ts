@@ -88,6 +88,7 @@ export class FlowcontrolV1Client {
       group: 'flowcontrol.apiserver.k8s.io',
       version: 'v1',
       resource: 'flowschemas',
+      kind: 'FlowSchema',
       namespaced: false,
     });
   }
@@ -98,6 +99,7 @@ export class FlowcontrolV1Client {
       group: 'flowcontrol.apiserver.k8s.io',
       version: 'v1',
       resource: 'prioritylevelconfigurations',
+      kind: 'PriorityLevelConfiguration',
       namespaced: false,
     });
   }

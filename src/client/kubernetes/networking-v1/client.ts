@@ -83,6 +83,7 @@ export class NetworkingV1Client {
       group: 'networking.k8s.io',
       version: 'v1',
       resource: 'ingressclasses',
+      kind: 'IngressClass',
       namespaced: false,
     });
   }
@@ -91,7 +92,7 @@ export class NetworkingV1Client {
   ingresses(namespace?: string): IngressesClient {
     return new IngressesClient(
       this.rest,
-      { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', namespaced: true },
+      { group: 'networking.k8s.io', version: 'v1', resource: 'ingresses', kind: 'Ingress', namespaced: true },
       namespace,
     );
   }
@@ -102,6 +103,7 @@ export class NetworkingV1Client {
       group: 'networking.k8s.io',
       version: 'v1',
       resource: 'ipaddresses',
+      kind: 'IPAddress',
       namespaced: false,
     });
   }
@@ -110,7 +112,13 @@ export class NetworkingV1Client {
   networkPolicies(namespace?: string): ResourceClient<NetworkPolicy, NetworkPolicyList> {
     return new ResourceClient<NetworkPolicy, NetworkPolicyList>(
       this.rest,
-      { group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', namespaced: true },
+      {
+        group: 'networking.k8s.io',
+        version: 'v1',
+        resource: 'networkpolicies',
+        kind: 'NetworkPolicy',
+        namespaced: true,
+      },
       namespace,
     );
   }
@@ -121,6 +129,7 @@ export class NetworkingV1Client {
       group: 'networking.k8s.io',
       version: 'v1',
       resource: 'servicecidrs',
+      kind: 'ServiceCIDR',
       namespaced: false,
     });
   }

@@ -26,6 +26,7 @@ export class NodeV1Client {
       group: 'node.k8s.io',
       version: 'v1',
       resource: 'runtimeclasses',
+      kind: 'RuntimeClass',
       namespaced: false,
     });
   }

@@ -56,7 +56,13 @@ export class PolicyV1Client {
   podDisruptionBudgets(namespace?: string): PodDisruptionBudgetsClient {
     return new PodDisruptionBudgetsClient(
       this.rest,
-      { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', namespaced: true },
+      {
+        group: 'policy',
+        version: 'v1',
+        resource: 'poddisruptionbudgets',
+        kind: 'PodDisruptionBudget',
+        namespaced: true,
+      },
       namespace,
     );
   }

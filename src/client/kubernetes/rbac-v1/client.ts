@@ -35,6 +35,7 @@ export class RbacV1Client {
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
       resource: 'clusterrolebindings',
+      kind: 'ClusterRoleBinding',
       namespaced: false,
     });
   }
@@ -45,6 +46,7 @@ export class RbacV1Client {
       group: 'rbac.authorization.k8s.io',
       version: 'v1',
       resource: 'clusterroles',
+      kind: 'ClusterRole',
       namespaced: false,
     });
   }
@@ -53,7 +55,13 @@ export class RbacV1Client {
   roleBindings(namespace?: string): ResourceClient<RoleBinding, RoleBindingList> {
     return new ResourceClient<RoleBinding, RoleBindingList>(
       this.rest,
-      { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'rolebindings', namespaced: true },
+      {
+        group: 'rbac.authorization.k8s.io',
+        version: 'v1',
+        resource: 'rolebindings',
+        kind: 'RoleBinding',
+        namespaced: true,
+      },
       namespace,
     );
   }
@@ -62,7 +70,7 @@ export class RbacV1Client {
   roles(namespace?: string): ResourceClient<Role, RoleList> {
     return new ResourceClient<Role, RoleList>(
       this.rest,
-      { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', namespaced: true },
+      { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'roles', kind: 'Role', namespaced: true },
       namespace,
     );
   }

@@ -83,6 +83,7 @@ export class ResourceV1Client {
       group: 'resource.k8s.io',
       version: 'v1',
       resource: 'deviceclasses',
+      kind: 'DeviceClass',
       namespaced: false,
     });
   }
@@ -93,6 +94,7 @@ export class ResourceV1Client {
       group: 'resource.k8s.io',
       version: 'v1',
       resource: 'devicetaintrules',
+      kind: 'DeviceTaintRule',
       namespaced: false,
     });
   }
@@ -101,7 +103,13 @@ export class ResourceV1Client {
   resourceClaimTemplates(namespace?: string): ResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList> {
     return new ResourceClient<ResourceClaimTemplate, ResourceClaimTemplateList>(
       this.rest,
-      { group: 'resource.k8s.io', version: 'v1', resource: 'resourceclaimtemplates', namespaced: true },
+      {
+        group: 'resource.k8s.io',
+        version: 'v1',
+        resource: 'resourceclaimtemplates',
+        kind: 'ResourceClaimTemplate',
+        namespaced: true,
+      },
       namespace,
     );
   }
@@ -110,7 +118,7 @@ export class ResourceV1Client {
   resourceClaims(namespace?: string): ResourceClaimsClient {
     return new ResourceClaimsClient(
       this.rest,
-      { group: 'resource.k8s.io', version: 'v1', resource: 'resourceclaims', namespaced: true },
+      { group: 'resource.k8s.io', version: 'v1', resource: 'resourceclaims', kind: 'ResourceClaim', namespaced: true },
       namespace,
     );
   }
@@ -121,6 +129,7 @@ export class ResourceV1Client {
       group: 'resource.k8s.io',
       version: 'v1',
       resource: 'resourceslices',
+      kind: 'ResourceSlice',
       namespaced: false,
     });
   }

@@ -26,6 +26,7 @@ export class SchedulingV1Client {
       group: 'scheduling.k8s.io',
       version: 'v1',
       resource: 'priorityclasses',
+      kind: 'PriorityClass',
       namespaced: false,
     });
   }

@@ -90,6 +90,7 @@ export class StorageV1Client {
       group: 'storage.k8s.io',
       version: 'v1',
       resource: 'csidrivers',
+      kind: 'CSIDriver',
       namespaced: false,
     });
   }
@@ -100,6 +101,7 @@ export class StorageV1Client {
       group: 'storage.k8s.io',
       version: 'v1',
       resource: 'csinodes',
+      kind: 'CSINode',
       namespaced: false,
     });
   }
@@ -108,7 +110,13 @@ export class StorageV1Client {
   csiStorageCapacities(namespace?: string): ResourceClient<CSIStorageCapacity, CSIStorageCapacityList> {
     return new ResourceClient<CSIStorageCapacity, CSIStorageCapacityList>(
       this.rest,
-      { group: 'storage.k8s.io', version: 'v1', resource: 'csistoragecapacities', namespaced: true },
+      {
+        group: 'storage.k8s.io',
+        version: 'v1',
+        resource: 'csistoragecapacities',
+        kind: 'CSIStorageCapacity',
+        namespaced: true,
+      },
       namespace,
     );
   }
@@ -119,6 +127,7 @@ export class StorageV1Client {
       group: 'storage.k8s.io',
       version: 'v1',
       resource: 'storageclasses',
+      kind: 'StorageClass',
       namespaced: false,
     });
   }
@@ -129,6 +138,7 @@ export class StorageV1Client {
       group: 'storage.k8s.io',
       version: 'v1',
       resource: 'volumeattachments',
+      kind: 'VolumeAttachment',
       namespaced: false,
     });
   }
@@ -139,6 +149,7 @@ export class StorageV1Client {
       group: 'storage.k8s.io',
       version: 'v1',
       resource: 'volumeattributesclasses',
+      kind: 'VolumeAttributesClass',
       namespaced: false,
     });
   }

@@ -61,6 +61,7 @@ export class StoragemigrationV1Client {
       group: 'storagemigration.k8s.io',
       version: 'v1',
       resource: 'storageversionmigrations',
+      kind: 'StorageVersionMigration',
       namespaced: false,
     });
   }

@@ -1,28 +1,14 @@
-/** Models the served group/versions and resources of the pinned release from discovery and OpenAPI schemas. */
-/** The release whose data is read; bump together with hack/control-plane. */
-export const release = 'v1.37.2';
-
-/** An OpenAPI v3 schema, as far as the generator reads it. */
-export interface Schema {
-  readonly description?: string;
-  readonly type?: string;
-  readonly format?: string;
-  readonly $ref?: string;
-  readonly allOf?: readonly Schema[];
-  readonly oneOf?: readonly Schema[];
-  readonly items?: Schema;
-  readonly properties?: Readonly<Record<string, Schema>>;
-  readonly additionalProperties?: Schema | boolean;
-  readonly required?: readonly string[];
-  readonly 'x-kubernetes-group-version-kind'?: readonly GroupVersionKind[];
-}
-
-/** A group/version/kind as OpenAPI and discovery spell it. */
-export interface GroupVersionKind {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-}
+/** Models the served built-in group/versions and resources of a release from its discovery and OpenAPI schemas. */
+import {
+  cmp,
+  type GroupVersionKind,
+  type GroupVersionModel,
+  methodName,
+  type ResourceModel,
+  type Schema,
+  type SubresourceModel,
+  type TypeRef,
+} from './model.ts';
 
 /** A resource in an aggregated discovery document (apidiscovery.k8s.io/v2). */
 export interface DiscoveryResource {
@@ -43,40 +29,6 @@ export interface DiscoveryList {
     readonly metadata: { readonly name?: string };
     readonly versions: readonly { readonly version: string; readonly resources: readonly DiscoveryResource[] }[];
   }[];
-}
-
-/** A type the generator emits: which module declares it, and its name there. */
-export interface TypeRef {
-  readonly module: string;
-  readonly name: string;
-}
-
-/** A subresource the typed clients expose, with the type it sends and returns. */
-export interface SubresourceModel {
-  readonly name: 'status' | 'scale' | 'eviction' | 'binding' | 'log' | 'token';
-  readonly verbs: readonly string[];
-  readonly kind: TypeRef;
-}
-
-/** One resource of a group/version, as its group client exposes it. */
-export interface ResourceModel {
-  readonly resource: string;
-  /** The accessor's name: the plural in camelCase (`persistentVolumeClaims`). */
-  readonly method: string;
-  readonly namespaced: boolean;
-  readonly verbs: readonly string[];
-  readonly kind: TypeRef;
-  readonly list: TypeRef | undefined;
-  readonly subresources: readonly SubresourceModel[];
-}
-
-/** One served group/version: its module and group client. */
-export interface GroupVersionModel {
-  readonly group: string;
-  readonly version: string;
-  /** Folder under src/client/kubernetes, e.g. `networking-v1`. */
-  readonly module: string;
-  readonly resources: readonly ResourceModel[];
 }
 
 // Subresources served by the pinned release that get no method: exec/attach/portforward need a streaming
@@ -102,34 +54,10 @@ export function moduleOfPackage(pkg: string): string {
   throw new Error(`codegen: no module for schema package ${pkg}`);
 }
 
-/** Returns where a schema's type is declared. */
+/** Returns where a built-in schema's type is declared. */
 export function typeRefOf(schemaName: string): TypeRef {
   const cut = schemaName.lastIndexOf('.');
   return { module: moduleOfPackage(schemaName.slice(0, cut)), name: schemaName.slice(cut + 1) };
-}
-
-/** `core-v1` → `CoreV1`. */
-export function pascalModule(module: string): string {
-  return module
-    .split(/[-.]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
-
-/** `IPAddress` → `ipAddress`, `CSIDriver` → `csiDriver`, `Pod` → `pod`. */
-export function lowerFirstWord(name: string): string {
-  const lead = /^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/.exec(name)?.[0] ?? '';
-  return lead.toLowerCase() + name.slice(lead.length);
-}
-
-/** Camel-cases a lowercase plural using its kind's word breaks: (`networkpolicies`, `NetworkPolicy`) → `networkPolicies`. */
-export function methodName(resource: string, kind: string): string {
-  const camel = lowerFirstWord(kind);
-  let common = 0;
-  while (common < resource.length && common < camel.length && resource[common] === camel[common]?.toLowerCase()) {
-    common++;
-  }
-  return camel.slice(0, common) + resource.slice(common);
 }
 
 /** Finds the schema declaring a group/version/kind; an empty version picks the only (or first sorted) one. */
@@ -210,13 +138,9 @@ export function buildResource(
     method: methodName(r.resource, kindName),
     namespaced: r.scope === 'Namespaced',
     verbs: [...r.verbs].sort(),
+    kindName,
     kind: typeRefOf(kindSchema),
     list: listSchema === undefined ? undefined : typeRefOf(listSchema),
     subresources: subresources.sort((a, b) => cmp(a.name, b.name)),
   };
-}
-
-/** Orders strings by code unit, as Go's sort does (locale-independent, so output is stable). */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

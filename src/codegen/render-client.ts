@@ -5,11 +5,35 @@ import {
   lowerFirstWord,
   pascalModule,
   type ResourceModel,
-  release,
   type SubresourceModel,
   type TypeRef,
 } from './model.ts';
-import { baseVerbs, header, Imports } from './render-types.ts';
+import { baseVerbs, header, Imports, type Provenance, type TypeScope } from './render-types.ts';
+
+/** Where a generated client imports each part of kubeloop from: relative paths inside kubeloop, else its package name. */
+export interface LibraryPaths {
+  /** `ResourceClient`, `PatchFormat`. */
+  readonly resourceClient: string;
+  /** The call options: `GetOptions`, `UpdateOptions`, ... */
+  readonly options: string;
+  /** `ApplyConfiguration`. */
+  readonly applyConfiguration: string;
+  /** `logParams`. */
+  readonly query: string;
+  /** `Status`. */
+  readonly meta: string;
+  /** `RESTClient`. */
+  readonly restClient: string;
+  /** `RestConfig`. */
+  readonly restConfig: string;
+}
+
+/** How one output tree's clients are written: their provenance, where types and kubeloop are imported from. */
+export interface ClientLayout {
+  readonly provenance: Provenance;
+  readonly types: TypeScope;
+  readonly library: LibraryPaths;
+}
 
 /** The methods a subresource adds, by the verbs discovery lists for it. */
 export function subresourceMethods(sub: SubresourceModel): string[] {
@@ -51,22 +75,21 @@ export function resourceClassName(r: ResourceModel): string {
   return `${r.method.charAt(0).toUpperCase()}${r.method.slice(1)}Client`;
 }
 
-const typed = '../../typed';
-
 interface ClientContext {
   readonly module: string;
   readonly imports: Imports;
+  readonly layout: ClientLayout;
 }
 
 function typeIn(ctx: ClientContext, ref: TypeRef): string {
-  const path = ref.module === ctx.module ? './types.js' : `../${ref.module}/types.js`;
-  return ctx.imports.use(path, ref.name, pascalModule(ref.module));
+  return ctx.imports.use(ctx.layout.types.typesPath(ctx.module, ref.module), ref.name, pascalModule(ref.module));
 }
 
 function subresourceMethodText(ctx: ClientContext, r: ResourceModel, sub: SubresourceModel, method: string): string {
   const kind = typeIn(ctx, r.kind);
   const sk = typeIn(ctx, sub.kind);
-  const opt = (name: string) => ctx.imports.use(`${typed}/options.js`, name, '');
+  const lib = ctx.layout.library;
+  const opt = (name: string) => ctx.imports.use(lib.options, name, '');
   const path = `\`${r.resource}/${sub.name}\``;
   switch (method) {
     case 'updateStatus':
@@ -76,12 +99,12 @@ function subresourceMethodText(ctx: ClientContext, r: ResourceModel, sub: Subres
   }\n`;
     case 'patchStatus':
       return `  /** Patches the status of the named object through ${path}. */
-  patchStatus(name: string, format: ${ctx.imports.use(`${typed}/resource-client.js`, 'PatchFormat', '')}, patch: unknown, options: ${opt('PatchOptions')} = {}): Promise<${kind}> {
+  patchStatus(name: string, format: ${ctx.imports.use(lib.resourceClient, 'PatchFormat', '')}, patch: unknown, options: ${opt('PatchOptions')} = {}): Promise<${kind}> {
     return this.patchSubresource(name, ['status'], format, patch, options);
   }\n`;
     case 'applyStatus':
       return `  /** Server-side applies the status fields of \`configuration\` through ${path}. */
-  applyStatus(configuration: ${ctx.imports.use(`${typed}/apply-configuration.js`, 'ApplyConfiguration', '')}<${kind}>, options: ${opt('ApplyOptions')}): Promise<${kind}> {
+  applyStatus(configuration: ${ctx.imports.use(lib.applyConfiguration, 'ApplyConfiguration', '')}<${kind}>, options: ${opt('ApplyOptions')}): Promise<${kind}> {
     return this.applySubresource(configuration, ['status'], options);
   }\n`;
     case 'getScale':
@@ -96,21 +119,21 @@ function subresourceMethodText(ctx: ClientContext, r: ResourceModel, sub: Subres
   }\n`;
     case 'patchScale':
       return `  /** Patches the scale subresource (${path}). */
-  patchScale(name: string, format: ${ctx.imports.use(`${typed}/resource-client.js`, 'PatchFormat', '')}, patch: unknown, options: ${opt('PatchOptions')} = {}): Promise<${sk}> {
+  patchScale(name: string, format: ${ctx.imports.use(lib.resourceClient, 'PatchFormat', '')}, patch: unknown, options: ${opt('PatchOptions')} = {}): Promise<${sk}> {
     return this.patchSubresource(name, ['scale'], format, patch, options);
   }\n`;
     case 'evict':
       return `  /** Evicts the pod named in the Eviction (${path}): refused with 429 TooManyRequests while a PodDisruptionBudget forbids it. */
-  evict(eviction: ${sk}, options: ${opt('CreateOptions')} = {}): Promise<${ctx.imports.use('../../meta.js', 'Status', '')}> {
+  evict(eviction: ${sk}, options: ${opt('CreateOptions')} = {}): Promise<${ctx.imports.use(lib.meta, 'Status', '')}> {
     return this.createSubresource(eviction, 'eviction', eviction, options);
   }\n`;
     case 'bind':
       return `  /** Binds the object named in the Binding to its target (${path}), as a scheduler does. */
-  bind(binding: ${sk}, options: ${opt('CreateOptions')} = {}): Promise<${ctx.imports.use('../../meta.js', 'Status', '')}> {
+  bind(binding: ${sk}, options: ${opt('CreateOptions')} = {}): Promise<${ctx.imports.use(lib.meta, 'Status', '')}> {
     return this.createSubresource(binding, 'binding', binding, options);
   }\n`;
     case 'logs':
-      ctx.imports.use(`${typed}/query.js`, 'logParams', '', true);
+      ctx.imports.use(lib.query, 'logParams', '', true);
       return `  /** Streams a container's log (${path}); with \`follow\` the stream stays open until the container ends or the signal aborts. */
   logs(name: string, options: ${opt('PodLogOptions')} = {}): Promise<AsyncIterable<Uint8Array>> {
     return this.streamSubresource(name, 'log', logParams(options), options.signal);
@@ -128,7 +151,7 @@ function subresourceMethodText(ctx: ClientContext, r: ResourceModel, sub: Subres
 function resourceClass(ctx: ClientContext, r: ResourceModel): string {
   const kind = typeIn(ctx, r.kind);
   const list = r.list === undefined ? undefined : typeIn(ctx, r.list);
-  const base = ctx.imports.use(`${typed}/resource-client.js`, 'ResourceClient', '', true);
+  const base = ctx.imports.use(ctx.layout.library.resourceClient, 'ResourceClient', '', true);
   const methods = r.subresources.flatMap((sub) =>
     subresourceMethods(sub).map((m) => subresourceMethodText(ctx, r, sub, m)),
   );
@@ -146,7 +169,7 @@ ${methods.join('\n')}}
 function accessor(ctx: ClientContext, model: GroupVersionModel, r: ResourceModel): string {
   const kind = typeIn(ctx, r.kind);
   const list = r.list === undefined ? '' : `, ${typeIn(ctx, r.list)}`;
-  const base = ctx.imports.use(`${typed}/resource-client.js`, 'ResourceClient', '', true);
+  const base = ctx.imports.use(ctx.layout.library.resourceClient, 'ResourceClient', '', true);
   const cls = r.subresources.some((s) => subresourceMethods(s).length > 0)
     ? resourceClassName(r)
     : `${base}<${kind}${list}>`;
@@ -155,7 +178,7 @@ function accessor(ctx: ClientContext, model: GroupVersionModel, r: ResourceModel
     : `Pick<${cls}, ${pickedMembers(r)
         .map((m) => `'${m}'`)
         .join(' | ')}>`;
-  const descriptor = `{ group: '${model.group}', version: '${model.version}', resource: '${r.resource}', namespaced: ${r.namespaced} }`;
+  const descriptor = `{ group: '${model.group}', version: '${model.version}', resource: '${r.resource}', kind: '${r.kindName}', namespaced: ${r.namespaced} }`;
   const doc = r.namespaced
     ? `  /** The client of ${r.resource} in \`namespace\`; without one, list and watch span all namespaces. */\n`
     : `  /** The client of ${r.resource} (cluster-scoped). */\n`;
@@ -170,16 +193,16 @@ function apiName(model: GroupVersionModel): string {
 }
 
 /** Renders a group/version's client.ts: the per-resource clients and the group client. */
-export function renderClient(model: GroupVersionModel): string {
+export function renderClient(model: GroupVersionModel, layout: ClientLayout): string {
   const groupClass = `${pascalModule(model.module)}Client`;
   const locals = [groupClass, ...model.resources.map(resourceClassName)];
-  const ctx: ClientContext = { module: model.module, imports: new Imports(locals) };
+  const ctx: ClientContext = { module: model.module, imports: new Imports(locals), layout };
   const classes = model.resources
     .filter((r) => r.subresources.some((s) => subresourceMethods(s).length > 0))
     .map((r) => resourceClass(ctx, r));
   const accessors = model.resources.map((r) => accessor(ctx, model, r));
-  const rest = ctx.imports.use('../../rest/rest-client.js', 'RESTClient', '', true);
-  const config = ctx.imports.use('../../rest/config.js', 'RestConfig', '');
+  const rest = ctx.imports.use(layout.library.restClient, 'RESTClient', '', true);
+  const config = ctx.imports.use(layout.library.restConfig, 'RestConfig', '');
   const group = `/**
  * The typed client of the ${apiName(model)} API: one accessor per resource.
  *
@@ -197,11 +220,11 @@ export class ${groupClass} {
 
 ${accessors.join('\n')}}
 `;
-  return `${header(`Implements the typed client of the ${apiName(model)} API of Kubernetes ${release}.`)}${ctx.imports.render()}\n\n${[...classes, group].join('\n')}`;
+  return `${header(layout.provenance, `Implements the typed client of the ${apiName(model)} API ${layout.provenance.of}.`)}${ctx.imports.render()}\n\n${[...classes, group].join('\n')}`;
 }
 
-/** Renders clientset.ts: one accessor per served group/version. */
-export function renderClientSet(models: readonly GroupVersionModel[]): string {
+/** Renders the built-ins' clientset.ts: one accessor per served group/version. */
+export function renderClientSet(models: readonly GroupVersionModel[], provenance: Provenance): string {
   const imports = new Imports(['ClientSet']);
   const rest = imports.use('../rest/rest-client.js', 'RESTClient', '', true);
   const config = imports.use('../rest/config.js', 'RestConfig', '');
@@ -210,7 +233,7 @@ export function renderClientSet(models: readonly GroupVersionModel[]): string {
     const name = `${lowerFirstWord(pascalModule(m.module))}`;
     return `  /** The ${apiName(m)} client. */\n  ${name}(): ${cls} {\n    return new ${cls}(this.rest);\n  }\n`;
   });
-  return `${header(`Implements the ClientSet: one typed client per built-in group/version of Kubernetes ${release}.`)}${imports.render()}
+  return `${header(provenance, `Implements the ClientSet: one typed client per built-in group/version ${provenance.of}.`)}${imports.render()}
 
 /**
  * Every built-in group/version of the pinned release, each behind an accessor (\`coreV1()\`, \`appsV1()\`, ...).
@@ -233,8 +256,8 @@ ${accessors.join('\n')}}
 }
 
 /** Renders a group module's index.ts. */
-export function renderIndex(module: string, hasClient: boolean): string {
-  return `${header(`Re-exports the ${module} types${hasClient ? ' and client' : ''}.`)}${
+export function renderIndex(module: string, hasClient: boolean, provenance: Provenance): string {
+  return `${header(provenance, `Re-exports the ${module} types${hasClient ? ' and client' : ''}.`)}${
     hasClient ? "export * from './client.js';\n" : ''
   }export * from './types.js';\n`;
 }
