@@ -2,7 +2,7 @@
 import type { KubeObject } from '../client/meta.js';
 import { KubeloopError } from '../errors.js';
 import { type Delta, type Deltas, type DeltaType, newest } from './delta.js';
-import { deletionHandlingMetaNamespaceKeyFunc, type KeyFunc } from './keys.js';
+import { KeyError, type KeyFunc, metaNamespaceKeyFunc } from './keys.js';
 import { RingQueue } from './ring-queue.js';
 import { DeletedFinalStateUnknown } from './tombstone.js';
 
@@ -14,8 +14,8 @@ export interface KnownObjects<T> {
 
 /** Options of {@link DeltaFIFO}. */
 export interface DeltaFIFOOptions<T> {
-  /** Defaults to `namespace/name`, unwrapping tombstones. */
-  readonly keyFunc?: KeyFunc<T | DeletedFinalStateUnknown<T>>;
+  /** Defaults to `namespace/name`. Never sees a tombstone: the FIFO keys those by the key they carry. */
+  readonly keyFunc?: KeyFunc<T>;
   /** The informer's store: lets `replace` find objects that vanished and `resync` replay the cache. */
   readonly knownObjects?: KnownObjects<T>;
   /** Records relisted objects as `Replaced` rather than `Sync` (informers set it). */
@@ -32,7 +32,10 @@ export class FIFOClosedError extends KubeloopError<'FIFO_CLOSED'> {
   }
 }
 
-/** Thrown by a `pop` processor to put the item back (unless the key was queued again meanwhile). */
+/**
+ * Thrown by a `pop` processor to put the item back (unless the key was queued again meanwhile), client-go's
+ * ErrRequeue: `pop` then rejects with the `cause` when one was given, and resolves when none was.
+ */
 export class RequeueError extends KubeloopError<'FIFO_REQUEUE'> {
   readonly code = 'FIFO_REQUEUE';
 }
@@ -55,7 +58,7 @@ export class DeltaFIFO<T extends KubeObject> {
   /** Invariant: every key in #queue has a non-empty entry here, and every entry's key is in #queue once. */
   readonly #items = new Map<string, Delta<T>[]>();
   readonly #queue = new RingQueue<string>();
-  readonly #keyFunc: KeyFunc<T | DeletedFinalStateUnknown<T>>;
+  readonly #keyFunc: KeyFunc<T>;
   readonly #knownObjects: KnownObjects<T> | undefined;
   readonly #emitReplaced: boolean;
   readonly #transformer: ((obj: T) => T) | undefined;
@@ -66,7 +69,7 @@ export class DeltaFIFO<T extends KubeObject> {
   #popping: Promise<unknown> = Promise.resolve();
 
   constructor(options: DeltaFIFOOptions<T> = {}) {
-    this.#keyFunc = options.keyFunc ?? deletionHandlingMetaNamespaceKeyFunc;
+    this.#keyFunc = options.keyFunc ?? metaNamespaceKeyFunc;
     this.#knownObjects = options.knownObjects;
     this.#emitReplaced = options.emitDeltaTypeReplaced ?? false;
     this.#transformer = options.transformer;
@@ -84,13 +87,27 @@ export class DeltaFIFO<T extends KubeObject> {
     this.#queueAction('Updated', obj);
   }
 
-  /** Queues a `Deleted` delta, unless the object is known neither to the queue nor to the store. */
+  /**
+   * Queues a `Deleted` delta, unless the object is known neither to the queue nor to the store; either way the
+   * FIFO counts as populated (as client-go's does).
+   */
   delete(obj: T | DeletedFinalStateUnknown<T>): void {
-    const key = this.#keyFunc(obj);
+    const key = this.#keyOf(obj);
+    this.#populated = true;
     const queued = this.#items.has(key);
     if (!queued && (this.#knownObjects === undefined || this.#knownObjects.getByKey(key) === undefined)) return;
-    this.#populated = true;
     this.#queueAction('Deleted', obj);
+  }
+
+  /**
+   * Puts a key's deltas back, e.g. an item popped and not processed, unless the key has deltas again; it goes to
+   * the back of the queue. Marks the FIFO populated. Throws KeyError for an empty list.
+   */
+  addIfNotPresent(deltas: Deltas<T>): void {
+    const last = deltas[deltas.length - 1];
+    if (last === undefined) throw new KeyError('addIfNotPresent: no deltas to add');
+    this.#populated = true;
+    this.#insertIfAbsent(this.#keyOf(last.object), [...deltas]);
   }
 
   /**
@@ -101,7 +118,7 @@ export class DeltaFIFO<T extends KubeObject> {
     const action: DeltaType = this.#emitReplaced ? 'Replaced' : 'Sync';
     const listed = new Set<string>();
     for (const obj of list) {
-      listed.add(this.#keyFunc(obj));
+      listed.add(this.#keyOf(obj));
       this.#queueAction(action, obj);
     }
     let deletions = 0;
@@ -132,7 +149,7 @@ export class DeltaFIFO<T extends KubeObject> {
     if (!this.#knownObjects) return;
     for (const key of this.#knownObjects.listKeys()) {
       const obj = this.#knownObjects.getByKey(key);
-      if (obj === undefined || this.#items.has(this.#keyFunc(obj))) continue;
+      if (obj === undefined || this.#items.has(this.#keyOf(obj))) continue;
       this.#queueAction('Sync', obj, false);
     }
   }
@@ -162,13 +179,10 @@ export class DeltaFIFO<T extends KubeObject> {
     return this.#closed;
   }
 
-  /** The newest object of every queued key (one new array of references). */
-  list(): T[] {
-    const out: T[] = [];
-    for (const deltas of this.#items.values()) {
-      const last = newest(deltas).object;
-      out.push(last instanceof DeletedFinalStateUnknown ? last.obj : last);
-    }
+  /** The newest object of every queued key, a tombstone as the tombstone (client-go's List); a new array. */
+  list(): (T | DeletedFinalStateUnknown<T>)[] {
+    const out: (T | DeletedFinalStateUnknown<T>)[] = [];
+    for (const deltas of this.#items.values()) out.push(newest(deltas).object);
     return out;
   }
 
@@ -202,18 +216,28 @@ export class DeltaFIFO<T extends KubeObject> {
       try {
         await process(deltas, isInInitialList);
       } catch (error) {
-        if (error instanceof RequeueError && !this.#items.has(key)) {
-          this.#items.set(key, deltas);
-          this.#queue.push(key);
-        }
-        throw error;
+        if (!(error instanceof RequeueError)) throw error;
+        this.#insertIfAbsent(key, deltas);
+        if (error.cause !== undefined) throw error.cause;
       }
       return deltas;
     }
   }
 
+  /** client-go's KeyOf: a tombstone's own key, else the key function's. */
+  #keyOf(obj: T | DeletedFinalStateUnknown<T>): string {
+    return obj instanceof DeletedFinalStateUnknown ? obj.key : this.#keyFunc(obj);
+  }
+
+  #insertIfAbsent(key: string, deltas: Delta<T>[]): void {
+    if (this.#items.has(key)) return;
+    this.#items.set(key, deltas);
+    this.#queue.push(key);
+    this.#wake?.();
+  }
+
   #queueAction(type: DeltaType, obj: T | DeletedFinalStateUnknown<T>, transform = true): void {
-    const key = this.#keyFunc(obj);
+    const key = this.#keyOf(obj);
     const object =
       transform && this.#transformer && !(obj instanceof DeletedFinalStateUnknown) ? this.#transformer(obj) : obj;
     const deltas = this.#items.get(key);

@@ -1,4 +1,7 @@
 /** Exports the cache: Reflector, DeltaFIFO, indexed stores, informers, listers and label selectors. */
+// First: fails clearly on an unsupported Node.js before any dependency loads.
+import '../runtime-check.js';
+
 export type { BackoffOptions } from './backoff.js';
 export { Backoff } from './backoff.js';
 export type { Delta, Deltas, DeltaType } from './delta.js';
@@ -6,6 +9,7 @@ export type { DeltaFIFOOptions, KnownObjects, PopProcessor } from './delta-fifo.
 export { DeltaFIFO, FIFOClosedError, RequeueError } from './delta-fifo.js';
 export type { HandlerResult, ResourceEventHandler } from './event-handler.js';
 export { filteringResourceEventHandler } from './event-handler.js';
+export { FakeClock } from './fake-clock.js';
 export type { Indexer, Indexers, IndexFunc } from './indexer.js';
 export { IndexError, metaNamespaceIndexFunc, namespaceIndex, newIndexer } from './indexer.js';
 export type { InformerForOptions, SharedInformerFactory, SharedInformerFactoryOptions } from './informer-factory.js';
@@ -36,8 +40,10 @@ export type { CacheState, InformerEvent } from './observable.js';
 export { cacheState, informerEvents } from './observable.js';
 export type { ReflectorOptions, ReflectorStore, WatchErrorHandler, WatchListMode } from './reflector.js';
 export { defaultMinWatchTimeoutMs, Reflector } from './reflector.js';
+export { defaultDeadWatchTimeoutMs, WatchStartTimeoutError } from './reflector-dead-watch.js';
 export {
   isExpiredError,
+  isListRefused,
   isTooLargeResourceVersionError,
   ListFailedError,
   VeryShortWatchError,
@@ -53,4 +59,5 @@ export type {
 export { InformerStateError, newSharedIndexInformer } from './shared-index-informer.js';
 export { DeletedFinalStateUnknown } from './tombstone.js';
 export { stripManagedFields } from './transform.js';
-export { waitForCacheSync } from './wait-for-cache-sync.js';
+export type { ListRefusalSource } from './wait-for-cache-sync.js';
+export { firstRefusedList, waitForCacheSync } from './wait-for-cache-sync.js';

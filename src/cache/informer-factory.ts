@@ -44,6 +44,8 @@ export interface SharedInformerFactoryOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly watchList?: 'auto' | 'on' | 'off';
+  /** Every informer's dead-watch timeout (SharedIndexInformerOptions.deadWatchTimeoutMs); default 60 s; 0 = off. */
+  readonly deadWatchTimeoutMs?: number;
 }
 
 /** Per-informer choices of {@link SharedInformerFactory.informerFor}; only the first call for a key counts. */
@@ -124,6 +126,7 @@ class InformerFactory implements SharedInformerFactory {
       ...(o.logger ? { logger: o.logger } : {}),
       ...(o.clock ? { clock: o.clock } : {}),
       ...(o.watchList ? { watchList: o.watchList } : {}),
+      ...(o.deadWatchTimeoutMs === undefined ? {} : { deadWatchTimeoutMs: o.deadWatchTimeoutMs }),
     };
     const informer = newSharedIndexInformer<T>(newListerWatcher(), informerOptions);
     this.#informers.set(key, informer as unknown as SharedIndexInformer<KubeObject>);

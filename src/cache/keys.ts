@@ -24,10 +24,13 @@ export function deletionHandlingMetaNamespaceKeyFunc(obj: KubeObject | DeletedFi
   return obj instanceof DeletedFinalStateUnknown ? obj.key : metaNamespaceKeyFunc(obj);
 }
 
-/** Splits a key into namespace (`''` when cluster-scoped) and name. */
+/**
+ * Splits a key into namespace (`''` when cluster-scoped) and name, as client-go does: `'/abc'` gives namespace
+ * `''`, `'abc/'` gives name `''`; only more than one `/` is an error (KeyError).
+ */
 export function splitMetaNamespaceKey(key: string): { readonly namespace: string; readonly name: string } {
   const parts = key.split('/');
   if (parts.length === 1) return { namespace: '', name: key };
-  if (parts.length === 2 && parts[0] && parts[1]) return { namespace: parts[0], name: parts[1] };
+  if (parts.length === 2) return { namespace: parts[0] as string, name: parts[1] as string };
   throw new KeyError(`unexpected key format: ${JSON.stringify(key)}`);
 }

@@ -1,6 +1,14 @@
 /** Classifies the errors a Reflector meets (expired, too-large RV, retriable) and defines the ones it raises. */
 import type { Status } from '../client/meta.js';
-import { isGone, isResourceExpired, isTimeout, isTooManyRequests, StatusError } from '../client/rest/status-error.js';
+import {
+  isForbidden,
+  isGone,
+  isNotFound,
+  isResourceExpired,
+  isTimeout,
+  isTooManyRequests,
+  StatusError,
+} from '../client/rest/status-error.js';
 import { KubeloopError } from '../errors.js';
 
 /** The resourceVersion is older than the server's history: relist (reason Expired or Gone, or an unknown 410). */
@@ -48,10 +56,25 @@ export class VeryShortWatchError extends KubeloopError<'VERY_SHORT_WATCH'> {
   }
 }
 
-/** The initial list failed for a reason other than an unavailable resourceVersion; `cause` holds the error. */
+/**
+ * The initial list failed for a reason other than an unavailable resourceVersion; `cause` holds the error.
+ *
+ * Guarantees: `description` names what was listed; `statusCode` is the HTTP status when the server answered.
+ */
 export class ListFailedError extends KubeloopError<'LIST_FAILED'> {
   readonly code = 'LIST_FAILED' as const;
-  constructor(description: string, cause: unknown) {
+  /** The HTTP status of the server's answer; undefined when it never answered (connection refused, timeout). */
+  readonly statusCode: number | undefined;
+  constructor(
+    readonly description: string,
+    cause: unknown,
+  ) {
     super(`failed to list ${description}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.statusCode = cause instanceof StatusError ? cause.statusCode : undefined;
   }
+}
+
+/** Whether a failed list was refused for good: 403 Forbidden or 404 NotFound (retrying alone will not help). */
+export function isListRefused(error: ListFailedError): boolean {
+  return isForbidden(error.cause) || isNotFound(error.cause);
 }

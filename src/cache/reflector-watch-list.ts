@@ -4,6 +4,7 @@ import type { Backoff } from './backoff.js';
 import { metaNamespaceKeyFunc } from './keys.js';
 import type { ListerWatcher } from './listwatch.js';
 import type { ReflectorStore } from './reflector.js';
+import { startWatch } from './reflector-dead-watch.js';
 import { isExpiredError, isTooLargeResourceVersionError, isWatchErrorRetriable } from './reflector-errors.js';
 import type { ResourceVersionTracker } from './reflector-resource-version.js';
 import { handleWatch, type OpenWatch, openWatch, type WatchHandlerContext } from './reflector-watch.js';
@@ -24,6 +25,8 @@ export interface WatchListContext<T extends KubeObject> extends WatchHandlerCont
   readonly resourceVersions: ResourceVersionTracker;
   readonly backoff: Backoff;
   readonly timeoutSeconds: () => number;
+  /** See ReflectorOptions.deadWatchTimeoutMs. */
+  readonly deadWatchTimeoutMs: number;
 }
 
 /**
@@ -51,20 +54,24 @@ export async function attemptWatchList<T extends KubeObject>(
   const startedAt = context.clock.now();
   let watch: OpenWatch<T>;
   try {
-    const stream = await context.listerWatcher.watch({
+    const request = {
       resourceVersion: context.resourceVersions.rewatch(),
       resourceVersionMatch: 'NotOlderThan',
       sendInitialEvents: true,
       allowWatchBookmarks: true,
       timeoutSeconds: context.timeoutSeconds(),
       signal: context.signal,
-    });
+    } as const;
+    const stream = await startWatch(context.listerWatcher, request, context.name, context.deadWatchTimeoutMs);
     watch = openWatch(stream, startedAt);
   } catch (error) {
     return await retryOrFallBack(context, error);
   }
   const outcome = await handleWatch(watch, sink, context);
-  if (outcome.kind === 'closed') return { kind: 'retry' };
+  if (outcome.kind === 'closed' || outcome.kind === 'silent') {
+    watch.stream.close();
+    return { kind: 'retry' };
+  }
   if (outcome.kind === 'failed') {
     watch.stream.close();
     return await retryOrFallBack(context, outcome.error);

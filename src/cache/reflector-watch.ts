@@ -27,6 +27,8 @@ export function openWatch<T extends KubeObject>(stream: WatchStream<T>, startedA
 export type WatchOutcome =
   /** The stream ended cleanly: watch again from the last resourceVersion. */
   | { readonly kind: 'closed' }
+  /** Nothing arrived for the read-idle timeout: the connection may be dead; watch again to find out. */
+  | { readonly kind: 'silent' }
   /** (Watch-list only) the initial-events-end bookmark arrived; the stream is still open. */
   | { readonly kind: 'initialEventsEnd' }
   /** An ERROR event, an undecodable stream, a very short watch or a failed resync. */
@@ -36,6 +38,8 @@ export type WatchOutcome =
 export interface WatchSink<T> {
   readonly store: Pick<ReflectorStore<T>, 'add' | 'update' | 'delete'> & Partial<ReflectorStore<T>>;
   setResourceVersion(resourceVersion: string): void;
+  /** Told the type of each applied event, after the store was. */
+  onApplied?(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'): void;
 }
 
 /** What handling a watch needs of its Reflector. */
@@ -67,8 +71,8 @@ export async function handleWatch<T extends KubeObject>(
       next = await watch.events.next();
     } catch (error) {
       if (context.signal.aborted) throw error;
-      // A silent connection is a timeout: a clean end, as client-go treats decoder timeouts.
-      if (error instanceof WatchIdleTimeoutError) break;
+      // A silent connection is a timeout: no error, as client-go treats decoder timeouts; the caller re-watches.
+      if (error instanceof WatchIdleTimeoutError) return { kind: 'silent' };
       return { kind: 'failed', error };
     }
     if (next.done) break;
@@ -100,10 +104,7 @@ function applyEvent<T extends KubeObject>(
   context: WatchHandlerContext,
 ): boolean {
   const object = event.object;
-  if (!hasExpectedKind(object, context.expectedGVK) || object.metadata === undefined) {
-    context.logger.error({ reflector: context.name, kind: object.kind }, 'skipping a watch event of the wrong kind');
-    return false;
-  }
+  if (!isApplicable(event, context)) return false;
   try {
     if (event.type === 'ADDED') sink.store.add(object);
     else if (event.type === 'MODIFIED') sink.store.update(object);
@@ -112,14 +113,26 @@ function applyEvent<T extends KubeObject>(
     // client-go reports store failures and keeps watching; the next relist repairs the store.
     context.logger.error({ reflector: context.name, err: error }, `unable to apply a ${event.type} event to the store`);
   }
-  const resourceVersion = object.metadata.resourceVersion ?? '';
+  const resourceVersion = object.metadata?.resourceVersion ?? '';
   sink.setResourceVersion(resourceVersion);
   sink.store.updateResourceVersion?.(resourceVersion);
+  sink.onApplied?.(event.type);
   return true;
 }
 
-function hasExpectedKind(object: KubeObject, expected: GroupVersionKind | undefined): boolean {
+/** Whether an event can be applied; logs (as client-go does, at error) what is wrong with one that cannot. */
+function isApplicable(event: WatchEvent<KubeObject>, context: WatchHandlerContext): boolean {
+  const object = event.object;
+  if (typeof object.metadata !== 'object' || object.metadata === null) {
+    const fields = { reflector: context.name, eventType: event.type, kind: object.kind };
+    context.logger.error(fields, 'skipping a watch event whose object has no metadata');
+    return false;
+  }
+  const expected = context.expectedGVK;
   if (expected === undefined) return true;
   const apiVersion = expected.group ? `${expected.group}/${expected.version}` : expected.version;
-  return object.kind === expected.kind && object.apiVersion === apiVersion;
+  if (object.kind === expected.kind && object.apiVersion === apiVersion) return true;
+  const got = { kind: object.kind, apiVersion: object.apiVersion, expected: `${apiVersion}/${expected.kind}` };
+  context.logger.error({ reflector: context.name, ...got }, 'skipping a watch event of the wrong kind');
+  return false;
 }

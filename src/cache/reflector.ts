@@ -6,11 +6,12 @@ import { isBadRequest, isInvalid, isTooManyRequests } from '../client/rest/statu
 import { createLogger } from '../logger.js';
 import { Backoff } from './backoff.js';
 import type { ListerWatcher } from './listwatch.js';
-import { isExpiredError, isWatchErrorRetriable } from './reflector-errors.js';
+import { defaultDeadWatchTimeoutMs, SilenceProbe, startWatch } from './reflector-dead-watch.js';
+import { isExpiredError, isListRefused, isWatchErrorRetriable, ListFailedError } from './reflector-errors.js';
 import { listForSync } from './reflector-list.js';
 import { ResourceVersionTracker } from './reflector-resource-version.js';
 import { SyncRound } from './reflector-resync.js';
-import { handleWatch, type OpenWatch, openWatch, type WatchHandlerContext } from './reflector-watch.js';
+import { handleWatch, type OpenWatch, openWatch, type WatchHandlerContext, type WatchSink } from './reflector-watch.js';
 import { attemptWatchList } from './reflector-watch-list.js';
 
 /**
@@ -61,7 +62,24 @@ export interface ReflectorOptions<T extends KubeObject> {
   readonly minWatchTimeoutMs?: number;
   /** Uniform in [0, 1) for the watch timeout and backoff jitter; defaults to Math.random. */
   readonly random?: () => number;
+  /**
+   * A watch silent (not a byte, not even a bookmark) for this long is presumed dead, and a watch request not
+   * answered within it is abandoned; defaults to 60 s ({@link defaultDeadWatchTimeoutMs}); 0 turns detection off
+   * (the RESTClient's 15-minute watchdog remains).
+   *
+   * How: HTTP/1.1 has no ping and TCP keepalive cannot see a black hole behind a proxy or load balancer (the
+   * proxy answers the probes), so silence is the only signal, and a healthy watch may be silent (bookmarks come
+   * about once a minute from the watch cache, never from a watch served by etcd directly). Silence therefore
+   * triggers a cheap probe, not a relist: the silent watch is closed and a new one starts from the last
+   * resourceVersion. The server sends that watch's backlog at once, so a change arriving right away is one the
+   * silent watch never delivered: only then is a warning logged, naming the resource. A quiet healthy watch is
+   * renewed (about one watch request per timeout while quiet) without a warning, a relist, or a lost event.
+   */
+  readonly deadWatchTimeoutMs?: number;
 }
+
+/** The longest delay a Node timer accepts (about 24.8 days). */
+const maxTimerDelayMs = 2 ** 31 - 1;
 
 /** Five minutes: long watches cost the server little, yet spread reconnections of many clients over time. */
 export const defaultMinWatchTimeoutMs = 5 * 60_000;
@@ -82,11 +100,13 @@ type ReflectorState<T extends KubeObject> =
  * Guarantees: the store receives one `replace` per successful list (or watch-list), then watch events in server
  * order; `lastSyncResourceVersion()` is the RV of the last list or processed event; a clean watch end resumes from
  * it without relisting; expired versions and watch errors lead to a relist after a backoff shared by every retry;
- * `run` resolves only once the signal aborted, the open watch is closed and the resync timer stopped (run it once
- * at a time; a later `run` resumes from `lastSyncResourceVersion()` with a relist). Differences
- * from client-go: no retry of watch InternalErrors (client-go's MaxInternalErrorRetryDuration, off by default);
- * in `auto` mode a watch-list rejected as Invalid or BadRequest is not tried again by this reflector; listed items
- * lacking apiVersion/kind get their list's (see withTypeMeta), so listed and watched objects have one shape.
+ * `run` resolves only once the signal aborted, the open watch is closed and the resync timer stopped, and until
+ * then keeps the Node process alive (run it once at a time; a later `run` resumes from `lastSyncResourceVersion()`
+ * with a relist). Differences from client-go: no retry of watch InternalErrors (client-go's
+ * MaxInternalErrorRetryDuration, off by default); in `auto` mode a watch-list rejected as Invalid or BadRequest is
+ * not tried again by this reflector; listed items lacking apiVersion/kind get their list's (see withTypeMeta), so
+ * listed and watched objects have one shape; a silent watch is detected by its silence, not by an HTTP/2 ping
+ * (see `deadWatchTimeoutMs`).
  *
  * @typeParam T - the reflected object type.
  */
@@ -98,7 +118,12 @@ export class Reflector<T extends KubeObject> {
   readonly #backoff: Backoff;
   readonly #versions = new ResourceVersionTracker();
   readonly #minWatchTimeoutMs: number;
+  readonly #deadWatchTimeoutMs: number;
   #watchListUnsupported = false;
+  /** Set while the watch after a silent one has not yet shown whether the silence was a dead connection. */
+  #silentSince: string | undefined;
+  /** The last list's error when the server refused it for good (403, 404); undefined after a successful list. */
+  #refusedList: ListFailedError | undefined;
   /** Clock time of the last list, watch-list sync or watch event (bookmarks included); undefined before any. */
   #lastProgressAt: number | undefined;
 
@@ -109,6 +134,7 @@ export class Reflector<T extends KubeObject> {
     this.#random = options.random ?? Math.random;
     this.#backoff = new Backoff({ clock: this.#clock, random: this.#random });
     this.#minWatchTimeoutMs = Math.max(options.minWatchTimeoutMs ?? 0, defaultMinWatchTimeoutMs);
+    this.#deadWatchTimeoutMs = options.deadWatchTimeoutMs ?? defaultDeadWatchTimeoutMs;
   }
 
   /** The name given in the options. */
@@ -122,12 +148,21 @@ export class Reflector<T extends KubeObject> {
   }
 
   /**
-   * The clock time of the last sign the server is feeding this reflector: a completed list or watch-list, or a
-   * watch event of any type (bookmarks included); undefined before the first. Health checks use it to spot a
-   * stalled watch.
+   * The clock time of the last sign the server is feeding this reflector: a completed list or watch-list, an
+   * answered watch request, or a watch event of any type (bookmarks included); undefined before the first. Health
+   * checks use it to spot a stalled watch.
    */
   lastProgressAt(): number | undefined {
     return this.#lastProgressAt;
+  }
+
+  /**
+   * The error of the last list when the server refused it in a way retrying alone will not change: 403 Forbidden
+   * (RBAC) or 404 NotFound (the resource is not served, e.g. its CRD is missing); undefined before any list and
+   * after a successful one. The Reflector keeps retrying with backoff, as client-go does; its owner may give up.
+   */
+  refusedListError(): ListFailedError | undefined {
+    return this.#refusedList;
   }
 
   /** Lists and watches until the signal aborts; resolves once everything stopped. */
@@ -137,6 +172,9 @@ export class Reflector<T extends KubeObject> {
       if (state.kind === 'watch') state.round.current?.stream.close();
     };
     signal.addEventListener('abort', closeWatch, { once: true });
+    // Backoff and resync sleep on unref'd timers; a running reflector must still hold the process, as client-go's
+    // goroutines do, or a program whose only work is an informer exits at its first backoff. One handle per run.
+    const keepAlive = setInterval(() => undefined, maxTimerDelayMs);
     try {
       while (!signal.aborted) {
         try {
@@ -148,6 +186,7 @@ export class Reflector<T extends KubeObject> {
         }
       }
     } finally {
+      clearInterval(keepAlive);
       signal.removeEventListener('abort', closeWatch);
       if (state.kind === 'watch' || state.kind === 'roundEnded') await state.round?.stop();
     }
@@ -164,6 +203,7 @@ export class Reflector<T extends KubeObject> {
       case 'watch':
         return await this.#watch(state.round, state.watch, signal);
       case 'roundEnded':
+        this.#silentSince = undefined;
         await state.round?.stop();
         if (state.handlerError !== undefined) this.#handleError(state.handlerError);
         await this.#backoff.wait(signal);
@@ -184,6 +224,7 @@ export class Reflector<T extends KubeObject> {
       resourceVersions: this.#versions,
       backoff: this.#backoff,
       timeoutSeconds: () => this.#timeoutSeconds(),
+      deadWatchTimeoutMs: this.#deadWatchTimeoutMs,
     });
     if (outcome.kind === 'retry') return { kind: 'watchList' };
     if (outcome.kind === 'synced') {
@@ -213,8 +254,10 @@ export class Reflector<T extends KubeObject> {
       });
     } catch (error) {
       if (signal.aborted) throw error;
+      this.#refusedList = error instanceof ListFailedError && isListRefused(error) ? error : undefined;
       return { kind: 'roundEnded', round: undefined, handlerError: error };
     }
+    this.#refusedList = undefined;
     this.#options.store.replace(result.items, result.resourceVersion);
     this.#versions.lastSync = result.resourceVersion;
     this.#lastProgressAt = this.#clock.now();
@@ -226,13 +269,16 @@ export class Reflector<T extends KubeObject> {
     if (watch === undefined) {
       const startedAt = this.#clock.now();
       try {
-        const stream = await this.#options.listerWatcher.watch({
+        const request = {
           resourceVersion: this.#versions.lastSync,
           timeoutSeconds: this.#timeoutSeconds(),
           allowWatchBookmarks: true,
           signal,
-        });
+        };
+        const stream = await startWatch(this.#options.listerWatcher, request, this.name, this.#deadWatchTimeoutMs);
         watch = openWatch(stream, startedAt);
+        // An answered watch request is progress too: a quiet watch renewed after silence is not stalled.
+        this.#lastProgressAt = this.#clock.now();
       } catch (error) {
         if (signal.aborted || !isWatchErrorRetriable(error)) return { kind: 'roundEnded', round, handlerError: error };
         await this.#backoff.wait(signal);
@@ -240,10 +286,14 @@ export class Reflector<T extends KubeObject> {
       }
       round.current = watch;
     }
-    const sink = { store: this.#options.store, setResourceVersion: (rv: string) => this.#setLastSync(rv) };
-    const outcome = await handleWatch(watch, sink, this.#handlerContext(signal, round, false));
+    const outcome = await handleWatch(watch, this.#sinkFor(watch), this.#handlerContext(signal, round, false));
     watch.stream.close();
     round.current = undefined;
+    if (outcome.kind === 'silent') {
+      this.#silentSince = this.#versions.lastSync;
+      const fields = { reflector: this.name, silentMs: this.#deadWatchTimeoutMs, resourceVersion: this.#silentSince };
+      this.#logger.debug(fields, 'the watch was silent; watching again from the last resourceVersion to check it');
+    }
     if (outcome.kind !== 'failed') return { kind: 'watch', round, watch: undefined };
     if (isTooManyRequests(outcome.error)) {
       await this.#backoff.wait(signal);
@@ -252,6 +302,21 @@ export class Reflector<T extends KubeObject> {
     const level = isExpiredError(outcome.error) ? 'debug' : 'warn';
     this.#logger[level]({ reflector: this.name, err: outcome.error }, 'the watch ended with an error; relisting');
     return { kind: 'roundEnded', round, handlerError: undefined };
+  }
+
+  /** The store and RV recorder of a watch; after a silent watch, also the probe telling whether it was dead. */
+  #sinkFor(watch: OpenWatch<T>): WatchSink<T> {
+    const sink = { store: this.#options.store, setResourceVersion: (rv: string) => this.#setLastSync(rv) };
+    const silentSince = this.#silentSince;
+    if (silentSince === undefined) return sink;
+    this.#silentSince = undefined;
+    const probe = new SilenceProbe(watch.startedAt);
+    const onApplied = (type: string): void => {
+      if (!probe.provesDead(type, this.#clock.now())) return;
+      const fields = { reflector: this.name, silentMs: this.#deadWatchTimeoutMs, resourceVersion: silentSince };
+      this.#logger.warn(fields, 'the watch connection was dead (silent while the server had changes); recovered');
+    };
+    return { ...sink, onApplied };
   }
 
   #setLastSync(resourceVersion: string): void {

@@ -12,6 +12,7 @@ import type { ListerWatcher } from './listwatch.js';
 import { determineResyncPeriod, SharedProcessor } from './processor.js';
 import { Notification, ProcessorListener } from './processor-listener.js';
 import { Reflector, type WatchErrorHandler } from './reflector.js';
+import type { ListFailedError } from './reflector-errors.js';
 import { DeletedFinalStateUnknown } from './tombstone.js';
 
 /** Resyncs more often than once a second would mostly burn CPU: client-go's minimumResyncPeriod. */
@@ -40,6 +41,11 @@ export interface SharedIndexInformerOptions<T extends KubeObject> {
   readonly clock?: Clock;
   /** The Reflector's watch-list mode. */
   readonly watchList?: 'auto' | 'on' | 'off';
+  /**
+   * A watch silent this long is presumed dead and replaced, with a warning when it had missed changes; default
+   * 60 s; 0 = off. See ReflectorOptions.deadWatchTimeoutMs for the mechanism.
+   */
+  readonly deadWatchTimeoutMs?: number;
 }
 
 /** Options of {@link SharedIndexInformer.addEventHandler}. */
@@ -93,6 +99,12 @@ export interface SharedIndexInformer<T extends KubeObject> {
    * included (the server sends those about once a minute on a quiet watch); undefined before the first.
    */
   lastWatchProgressAt(): number | undefined;
+  /**
+   * The error of the last list when the server refused it for good (403 Forbidden, 404 NotFound); undefined
+   * before the first list and once a list succeeds. The informer keeps retrying; a caller may give up instead.
+   * Optional so that hand-written informers (test doubles) need not implement it.
+   */
+  refusedListError?(): ListFailedError | undefined;
   /** Sets the transform; only before `run`. */
   setTransform(transform: (obj: T) => T): void;
   /** Sets what is called on list and watch-start errors; only before `run`. */
@@ -118,6 +130,7 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #watchList: 'auto' | 'on' | 'off' | undefined;
+  readonly #deadWatchTimeoutMs: number | undefined;
   readonly #defaultHandlerResyncMs: number;
   /** How often the Reflector asks whether a handler is due; only lowered by handlers added before start. */
   #resyncCheckPeriodMs: number;
@@ -140,6 +153,7 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
     this.#logger = options.logger ?? createLogger({ level: 'warn' });
     this.#clock = options.clock ?? systemClock;
     this.#watchList = options.watchList;
+    this.#deadWatchTimeoutMs = options.deadWatchTimeoutMs;
     this.#defaultHandlerResyncMs = options.resyncPeriodMs ?? 0;
     this.#resyncCheckPeriodMs = this.#defaultHandlerResyncMs;
     this.#transform = options.transform;
@@ -194,6 +208,10 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
     return this.#reflector?.lastProgressAt();
   }
 
+  refusedListError(): ListFailedError | undefined {
+    return this.#reflector?.refusedListError();
+  }
+
   setTransform(transform: (obj: T) => T): void {
     this.#assertNotStarted('setTransform');
     this.#transform = transform;
@@ -226,6 +244,7 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
       clock: this.#clock,
       logger: this.#logger,
       ...(this.#watchList ? { watchList: this.#watchList } : {}),
+      ...(this.#deadWatchTimeoutMs === undefined ? {} : { deadWatchTimeoutMs: this.#deadWatchTimeoutMs }),
       ...(this.#watchErrorHandler ? { watchErrorHandler: this.#watchErrorHandler } : {}),
     });
     const close = (): void => fifo.close();

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../client/rest/clock.js';
 import type { RestConfig } from '../client/rest/config.js';
 import { ManagerOptionsError } from './manager-errors.js';
+import type { ShardingOptions } from './sharding/options.js';
 
 /** Leader election among a manager's replicas, on one coordination.k8s.io Lease. */
 export interface ManagerLeaderElectionOptions {
@@ -49,6 +50,12 @@ export interface ManagerOptions {
   readonly namespace?: string | undefined;
   /** Run the controllers only while leading; absent = always run them. */
   readonly leaderElection?: ManagerLeaderElectionOptions | undefined;
+  /**
+   * Make this manager one shard of a ring (docs/sharding.md): its informers of the sharded resources see only this
+   * shard's objects, and it runs its controllers while it holds its own membership Lease (so not together with
+   * `leaderElection`). Absent = not sharded.
+   */
+  readonly sharding?: ShardingOptions | undefined;
   /** Serve /healthz, /readyz and /metrics; absent = no server. */
   readonly healthProbe?: HealthProbeOptions | undefined;
   /** How long `start` waits for caches to sync before failing; defaults to 2 min (controller-runtime's value). */
@@ -64,6 +71,12 @@ export interface ManagerOptions {
    * 5–10 min, so 5 silent minutes means several missed bookmarks: a stalled connection, not a quiet resource.
    */
   readonly watchStallTimeoutMs?: number | undefined;
+  /**
+   * A watch silent (no event, no bookmark) this long is presumed dead and replaced, with a warning naming the
+   * resource when it had missed changes; defaults to 60 s; 0 = off. Passed to every informer of the manager's
+   * factory (SharedIndexInformerOptions.deadWatchTimeoutMs).
+   */
+  readonly deadWatchTimeoutMs?: number | undefined;
   /**
    * /healthz fails when one reconcile has run for longer; defaults to 10 min: far beyond any sane reconcile (they
    * take milliseconds to seconds), so a worker that old is hung and a restart is the cure. `Infinity` disables it.
@@ -128,6 +141,9 @@ export function resolveManagerTimings(options: ManagerOptions): ManagerTimings {
   }
   checkHealthProbe(options.healthProbe);
   checkLeaderElection(options.leaderElection);
+  if (options.sharding !== undefined && options.leaderElection !== undefined) {
+    throw new ManagerOptionsError('sharding and leaderElection exclude each other: every shard runs its controllers');
+  }
   return timings;
 }
 

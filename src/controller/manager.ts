@@ -3,9 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { type Gauge, Registry } from 'prom-client';
-import { newSharedInformerFactory, type SharedInformerFactory } from '../cache/informer-factory.js';
+import {
+  newSharedInformerFactory,
+  type SharedInformerFactory,
+  type SharedInformerFactoryOptions,
+} from '../cache/informer-factory.js';
+import type { ListFailedError } from '../cache/reflector-errors.js';
 import { stripManagedFields } from '../cache/transform.js';
-import { waitForCacheSync } from '../cache/wait-for-cache-sync.js';
+import { firstRefusedList, waitForCacheSync } from '../cache/wait-for-cache-sync.js';
 import { ClientSet } from '../client/kubernetes/clientset.js';
 import { type Clock, systemClock } from '../client/rest/clock.js';
 import { RESTClient } from '../client/rest/rest-client.js';
@@ -32,6 +37,8 @@ import { addCheck, leaderGauge, uniqueInformers } from './manager-support.js';
 import { ReadYourWrites } from './read-your-writes/read-your-writes.js';
 import { restClientMetricsObserver } from './rest-client-metrics.js';
 import { type Runnable, type RunnableError, RunnableGroup, unreadyRunnables } from './runnable.js';
+import { ShardingOptionsError } from './sharding/errors.js';
+import { ManagerSharding } from './sharding/manager-sharding.js';
 import { handleShutdownSignals } from './signals.js';
 import { type TrackingInformerFactory, trackInformers } from './tracking-informer-factory.js';
 
@@ -45,6 +52,8 @@ export interface ManagedInformer {
   hasSynced(): boolean;
   lastWatchProgressAt(): number | undefined;
   isStopped(): boolean;
+  /** A list refused with 403 or 404: the cache sync fails at once with it instead of at the sync timeout. */
+  refusedListError?(): ListFailedError | undefined;
 }
 
 /**
@@ -110,6 +119,8 @@ export class Manager {
   readonly #logger: Logger;
   readonly #clock: Clock;
   readonly #elector: LeaderElector | undefined;
+  /** With `sharding`: this shard's parts; its membership Lease is the elector's. */
+  readonly #sharding: ManagerSharding | undefined;
   readonly #controllers: ManagedController[] = [];
   readonly #runnables: Runnable[] = [];
   readonly #healthzChecks = new Map<string, HealthCheck>();
@@ -158,17 +169,21 @@ export class Manager {
       }),
     );
     this.#recorders = new ManagerEventRecorders(this.clientSet.eventsV1(), this.#clock, this.#logger);
+    this.#sharding = newSharding(options);
+    const factoryOptions: SharedInformerFactoryOptions = {
+      clientSet: this.clientSet,
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+      ...(options.stripManagedFields === false ? {} : { transform: stripManagedFields }),
+      ...(options.deadWatchTimeoutMs === undefined ? {} : { deadWatchTimeoutMs: options.deadWatchTimeoutMs }),
+      logger: this.#logger,
+      clock: this.#clock,
+    };
     this.#tracking = trackInformers(
-      newSharedInformerFactory({
-        clientSet: this.clientSet,
-        ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-        ...(options.stripManagedFields === false ? {} : { transform: stripManagedFields }),
-        logger: this.#logger,
-        clock: this.#clock,
-      }),
+      this.#sharding ? this.#sharding.factory(factoryOptions) : newSharedInformerFactory(factoryOptions),
     );
     this.factory = this.#tracking;
     this.#elector = this.#newElector();
+    for (const runnable of this.#sharding?.runnables(this.#shardingContext()) ?? []) this.addRunnable(runnable);
     this.#leaderGauge = this.#elector ? leaderGauge(this.metricsRegistry) : undefined;
   }
 
@@ -327,8 +342,15 @@ export class Manager {
       () => undefined,
     );
     const informers = this.#informers;
+    // A list refused with 403 or 404 will not heal by waiting: fail now rather than at the timeout.
+    const refused = new AbortController();
+    const noneRefused = (): boolean => {
+      if (firstRefusedList(informers) !== undefined) refused.abort();
+      return true;
+    };
     const synced = await waitForCacheSync(
-      AbortSignal.any([stop, timedOut.signal]),
+      AbortSignal.any([stop, timedOut.signal, refused.signal]),
+      noneRefused,
       ...informers.map((informer) => () => informer.hasSynced()),
     );
     cancelTimer.abort();
@@ -337,6 +359,12 @@ export class Manager {
       return true;
     }
     if (stop.aborted) return false;
+    const refusal = firstRefusedList(informers);
+    if (refusal !== undefined) {
+      const { informer, error } = refusal;
+      const message = `caches cannot sync: informer ${informer}: ${error.message} (HTTP ${error.statusCode})`;
+      throw new ManagerError(message, [informer], { cause: error });
+    }
     const unsynced = informers.filter((informer) => !informer.hasSynced()).map((informer) => informer.name);
     throw new ManagerError(cacheSyncTimeoutMessage(unsynced, this.#timings.cacheSyncTimeoutMs), unsynced);
   }
@@ -413,7 +441,28 @@ export class Manager {
     if (this.#phase !== 'idle') throw new ManagerStateError(`cannot add ${what}: the manager has already started`);
   }
 
+  /** This replica's shard name with `sharding`; undefined otherwise. */
+  get shard(): string | undefined {
+    return this.#sharding?.shard;
+  }
+
+  #shardingContext() {
+    return {
+      clientSet: this.clientSet,
+      namespace: this.#options.namespace,
+      clock: this.#clock,
+      logger: this.#logger,
+      metricsRegistry: this.metricsRegistry,
+      inFlightSince: () => inFlightSince(this.#controllers, this.#clock.now()),
+    };
+  }
+
   #newElector(): LeaderElector | undefined {
+    if (this.#sharding) {
+      return this.#sharding.elector(this.#shardingContext(), {
+        onStartedLeading: (term) => this.#lead(term),
+      });
+    }
     const election = this.#options.leaderElection;
     if (election === undefined) return undefined;
     const identity = election.identity ?? `${hostname()}_${randomUUID()}`;
@@ -449,6 +498,27 @@ const eventFlushTimeoutMs = 5_000;
 /** Creates a {@link Manager}; throws ManagerOptionsError for impossible options. */
 export function newManager(options: ManagerOptions): Manager {
   return new Manager(options);
+}
+
+/** Builds the sharding parts; their option errors surface as ManagerOptionsError. */
+function newSharding(options: ManagerOptions): ManagerSharding | undefined {
+  if (options.sharding === undefined) return undefined;
+  try {
+    return new ManagerSharding(options.sharding);
+  } catch (error) {
+    if (!(error instanceof ShardingOptionsError)) throw error;
+    throw new ManagerOptionsError(error.message, { cause: error });
+  }
+}
+
+/** When the oldest running reconcile of `controllers` started; undefined when none runs. */
+function inFlightSince(controllers: readonly ManagedController[], now: number): number | undefined {
+  let since: number | undefined;
+  for (const controller of controllers) {
+    const stats = controller.stats();
+    if (stats.inFlight > 0) since = Math.min(since ?? Infinity, now - stats.oldestInFlightMs);
+  }
+  return since;
 }
 
 /** Resolves when `signal` aborts (at once if it has). */

@@ -5,6 +5,7 @@ import type { KubeObject, WatchEvent } from '../meta.js';
 import { WatchDecodeError, WatchIdleTimeoutError } from './errors.js';
 import { LineFramer } from './line-framer.js';
 import { isConnectionReset } from './request-executor.js';
+import { defaultMaxWatchFrameBytes, WatchFrameTooLargeError } from './watch-frame.js';
 
 /**
  * A watch stream may be silent for as long as the server's timeoutSeconds when nothing changes and bookmarks are
@@ -18,6 +19,8 @@ export const defaultWatchIdleTimeoutMs = 15 * 60_000;
 export interface WatchOptions {
   /** Abort the watch after this long without a byte from the server; default defaultWatchIdleTimeoutMs; 0 disables. */
   readonly idleTimeoutMs?: number;
+  /** Fail with WatchFrameTooLargeError when one event is longer; default defaultMaxWatchFrameBytes (16 MiB). */
+  readonly maxFrameBytes?: number;
 }
 
 /**
@@ -25,10 +28,11 @@ export interface WatchOptions {
  *
  * Guarantees: events arrive in server order, each decoded with one JSON.parse (objects are exactly the server's
  * JSON); iteration ends cleanly at EOF, on a reset connection (as client-go's StreamWatcher) and after close();
- * it throws WatchDecodeError on a line that is not an event, WatchIdleTimeoutError when the server was silent
- * for the idle timeout, and the signal's reason when the request's AbortSignal aborts; ERROR events are yielded, not thrown (they carry a Status, e.g. 410 Expired). There is no
- * total timeout: a healthy watch lasts until the server's timeoutSeconds. One consumer: iterate once, or subscribe
- * to observable() once.
+ * it throws WatchDecodeError on a line that is not an event, WatchFrameTooLargeError as soon as one event
+ * outgrows `maxFrameBytes`, WatchIdleTimeoutError when the server was silent for the idle timeout, and the
+ * signal's reason when the request's AbortSignal aborts; ERROR events are yielded, not thrown (they carry a
+ * Status, e.g. 410 Expired). There is no total timeout: a healthy watch lasts until the server's timeoutSeconds.
+ * One consumer: iterate once, or subscribe to observable() once.
  *
  * @typeParam T - the object type of the watched resource.
  */
@@ -56,6 +60,7 @@ class ResponseWatchStream<T extends KubeObject> implements WatchStream<T> {
   /** The caller's signal: when it aborts, the iteration rejects with its reason. */
   readonly #signal: AbortSignal | undefined;
   readonly #idleTimeoutMs: number;
+  readonly #maxFrameBytes: number;
   readonly #decoder = new TextDecoder();
   #closed = false;
   #iterated = false;
@@ -76,6 +81,7 @@ class ResponseWatchStream<T extends KubeObject> implements WatchStream<T> {
     this.#abort = options.abort;
     this.#signal = options.signal;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? defaultWatchIdleTimeoutMs;
+    this.#maxFrameBytes = options.maxFrameBytes ?? defaultMaxWatchFrameBytes;
     this.#abort.signal.addEventListener('abort', () => this.#close(), { once: true });
   }
 
@@ -113,7 +119,12 @@ class ResponseWatchStream<T extends KubeObject> implements WatchStream<T> {
   }
 
   async *#events(): AsyncGenerator<WatchEvent<T>, void, undefined> {
-    const framer = new LineFramer();
+    const framer = new LineFramer({
+      maxFrameBytes: this.#maxFrameBytes,
+      onOverflow: (max) => {
+        throw new WatchFrameTooLargeError(this.#path, max);
+      },
+    });
     let index = 0;
     this.#arm();
     try {

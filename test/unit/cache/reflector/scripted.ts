@@ -239,7 +239,10 @@ export interface Harness<S extends ReflectorStore<TestObject>> {
   stop(): Promise<void>;
 }
 
-/** Starts a Reflector with a fake clock, random() = 0 (timeouts of exactly 300 s, un-jittered backoff) and watch-list off. */
+/**
+ * Starts a Reflector with a fake clock, random() = 0 (timeouts of exactly 300 s, un-jittered backoff), watch-list
+ * off and dead-watch detection off (its tests turn it on).
+ */
 export function startReflector<S extends ReflectorStore<TestObject> = RecordingStore>(
   lw: ListerWatcher<TestObject>,
   options: Partial<ReflectorOptions<TestObject>> & { store?: S } = {},
@@ -251,6 +254,7 @@ export function startReflector<S extends ReflectorStore<TestObject> = RecordingS
     name: 'configmaps',
     random: () => 0,
     watchList: 'off',
+    deadWatchTimeoutMs: 0,
     watchErrorHandler: (_, error) => errors.push(error),
     logger: createLogger({ level: 'silent' }),
     ...options,
