@@ -46,3 +46,4 @@ export {
 export { defaultUserAgent } from './user-agent.js';
 export { createDedupingWarningLogger, parseWarningHeaders, type Warning, type WarningHandler } from './warnings.js';
 export { defaultWatchIdleTimeoutMs, type WatchOptions, type WatchStream } from './watch.js';
+export { defaultMaxWatchFrameBytes, WatchFrameTooLargeError } from './watch-frame.js';

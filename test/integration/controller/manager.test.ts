@@ -110,14 +110,14 @@ describe('Manager against a real apiserver', () => {
   it('answers /readyz 503 while caches sync, and resolves start when stopped during the sync', async () => {
     const namespace = await testNamespace('manager-syncing');
     const manager = await managerIn(namespace, { healthProbe: { port: 0 }, cacheSyncTimeoutMs: 10 * 60_000 });
-    manager.factory.forResource(missingResource);
+    // A list that never answers (until its signal aborts) keeps the cache syncing; a refused list would fail at once.
+    const hang = (options: { signal?: AbortSignal }): Promise<never> =>
+      new Promise((_, reject) => options.signal?.addEventListener('abort', () => reject(options.signal?.reason)));
+    manager.factory.informerFor<ConfigMap>('stalled', () => ({ list: hang, watch: hang }));
     const { stop, done } = run(manager);
 
     await vi.waitFor(() => expect(manager.healthAddress).toBeDefined(), patience);
-    expect(await get(manager, '/readyz')).toEqual({
-      status: 503,
-      body: 'caches are syncing: dynamic:missing.kubeloop.test/v1/widgets\n',
-    });
+    expect(await get(manager, '/readyz')).toEqual({ status: 503, body: 'caches are syncing: stalled\n' });
     expect(await get(manager, '/healthz')).toEqual({ status: 200, body: 'ok\n' });
     stop.abort();
     await expect(done).resolves.toBeUndefined();
