@@ -75,8 +75,10 @@ for name in $(missing); do
       # become Running and Ready, complete, and go away when deleted. Taken from the pinned module, not ours.
       stages=$(cd "$here/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage
       mkdir -p "$tmp/stages"
-      cat "$stages"/node/fast/*.yaml "$stages"/node/heartbeat-with-lease/*.yaml "$stages"/pod/fast/*.yaml \
-        >"$tmp/stages/kwok-$kwok_version-stages.yaml"
+      # One YAML document per Stage; the folders' kustomization.yaml files are not Stages.
+      for file in "$stages"/node/fast/*.yaml "$stages"/node/heartbeat-with-lease/*.yaml "$stages"/pod/fast/*.yaml; do
+        [[ "$(basename "$file")" == kustomization.yaml ]] || printf -- '---\n%s\n' "$(cat "$file")"
+      done >"$tmp/stages/kwok-$kwok_version-stages.yaml"
       mv "$tmp/stages/kwok-$kwok_version-stages.yaml" "$out/"
       mv "$tmp/$name" "$out/"
       ;;

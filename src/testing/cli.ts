@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-/** Runs a local control plane for manual use: `up` starts one in the background, `env` prints its KUBECONFIG, `down` stops it. */
+/** Runs a local control plane for manual use: `up [--cluster]` starts one in the background, `env` prints its KUBECONFIG, `down` stops it. */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startControlPlane } from './control-plane.js';
 import { checkGuardian, type GuardianCheck } from './processes.js';
@@ -14,6 +14,10 @@ interface State {
   /** Absent in state files written before tokens: such a pid can never be confirmed, so it is never signalled. */
   readonly guardianToken?: string;
   readonly dir?: string;
+  /** The pinned kubectl, which `env` puts first on PATH; absent in state files written before it. */
+  readonly kubectl?: string;
+  /** Whether it is a whole cluster (`up --cluster`). */
+  readonly cluster?: boolean;
 }
 
 const stateFile = join(
@@ -43,14 +47,23 @@ async function readState(): Promise<State | undefined> {
   return (await checkGuardian(state.guardianPid, state.guardianToken)).state === 'ours' ? state : undefined;
 }
 
-async function up(): Promise<void> {
+async function up(args: readonly string[]): Promise<void> {
+  // A whole cluster: controller-manager, scheduler and kwok's simulated nodes beside the apiserver.
+  const cluster = args.includes('--cluster');
   const running = await readState();
+  if (running && cluster && !running.cluster) {
+    throw new Error(
+      'a control plane without --cluster is running; stop it first with: npx kubeloop-control-plane down',
+    );
+  }
   if (running) {
     console.log(running.kubeconfigPath);
     return;
   }
-  const plane = await startControlPlane({ persist: true });
+  const plane = await startControlPlane({ persist: true, ...(cluster ? { cluster: {} } : {}) });
   const state: State = {
+    kubectl: plane.binaries.kubectl,
+    cluster,
     kubeconfigPath: plane.kubeconfigPath,
     server: plane.server,
     guardianPid: plane.guardianPid,
@@ -59,7 +72,10 @@ async function up(): Promise<void> {
   };
   await mkdir(join(stateFile, '..'), { recursive: true });
   await writeFile(stateFile, JSON.stringify(state));
-  say(`Kubernetes ${plane.versions.kubernetes} at ${plane.server}; stop it with: npx kubeloop-control-plane down`);
+  const what = cluster ? `a cluster of ${plane.cluster?.nodes.length} simulated nodes` : 'a control plane';
+  say(
+    `${what}, Kubernetes ${plane.versions.kubernetes} at ${plane.server}; stop it with: npx kubeloop-control-plane down`,
+  );
   console.log(plane.kubeconfigPath);
 }
 
@@ -135,12 +151,14 @@ async function env(): Promise<void> {
   const state = await readState();
   if (!state) throw new Error('no local control plane is running; start one with: npx kubeloop-control-plane up');
   console.log(`export KUBECONFIG=${state.kubeconfigPath}`);
+  // The kubectl of the pinned release first, so `kubectl` matches the server whatever else is installed.
+  if (state.kubectl) console.log(`export PATH=${dirname(state.kubectl)}:$PATH`);
 }
 
 const commands: Record<string, (args: readonly string[]) => Promise<void>> = { up, down, env };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
-  console.error('usage: kubeloop-control-plane up | down [--timeout=<seconds>] | env');
+  console.error('usage: kubeloop-control-plane up [--cluster] | down [--timeout=<seconds>] | env');
   process.exitCode = 2;
 } else {
   command(process.argv.slice(3)).catch((error: unknown) => {

@@ -1,4 +1,4 @@
-/** Starts a real etcd and kube-apiserver on loopback, the way controller-runtime's envtest does, and stops them without leftovers. */
+/** Starts a real etcd and kube-apiserver on loopback (envtest's way), or a whole cluster, and stops them without leftovers. */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,10 @@ import type { KubeConfigFile } from '../client/config/kubeconfig-file.js';
 import { restConfigFromKubeConfig } from '../client/config/rest-config.js';
 import type { CustomResourceDefinition } from '../client/kubernetes/apiextensions-v1/types.js';
 import type { RestConfig } from '../client/rest/config.js';
-import { type ControlPlaneBinaries, resolveBinaries } from './binaries.js';
+import { type ControlPlaneBinaries, resolveBinaries, resolveClusterBinaries } from './binaries.js';
+import { clusterApiServerFlags } from './cluster/components.js';
+import { writeKubeletClient } from './cluster/credentials.js';
+import { type ClusterOptions, type LocalCluster, startCluster } from './cluster/start.js';
 import { type CRDOptions, installCRDs, uninstallCRDs } from './crds.js';
 import { adminContext, controlPlaneKubeConfig, userContext } from './kubeconfig.js';
 import { type ControlPlanePki, generatePki } from './pki.js';
@@ -21,12 +24,20 @@ export interface ControlPlaneOptions {
   readonly apiServerFlags?: readonly string[];
   /** Extra etcd flags, appended last. */
   readonly etcdFlags?: readonly string[];
-  /** How long to wait for the apiserver to be ready; default 60 s (a loaded CI machine can be slow). */
+  /**
+   * How long to wait for the apiserver (and a cluster's components and nodes) to be ready; default 60 s (a loaded
+   * CI machine can be slow).
+   */
   readonly startTimeoutMs?: number;
   /** Binaries to use instead of resolving them (see {@link resolveBinaries}). */
   readonly binaries?: ControlPlaneBinaries;
   /** Keeps the processes running after this process exits; only `stop()` or SIGTERM to `guardianPid` ends them. */
   readonly persist?: boolean;
+  /**
+   * Makes it a whole cluster: kube-controller-manager, kube-scheduler and kwok's simulated nodes beside the
+   * apiserver (see {@link LocalCluster}). Without it, only etcd and the apiserver run (the fast default).
+   */
+  readonly cluster?: ClusterOptions;
 }
 
 /** A running local control plane. */
@@ -51,6 +62,8 @@ export interface ControlPlane {
   readonly etcdEndpoint: string;
   /** The binaries in use. */
   readonly binaries: ControlPlaneBinaries;
+  /** The cluster's components and nodes, when started with the `cluster` option. */
+  readonly cluster?: LocalCluster;
   /** The temporary folder holding certificates, data and logs; removed by `stop()`. */
   readonly dir: string;
   /** The guardian process: SIGTERM to it stops everything (what the CLI's `down` does). */
@@ -102,9 +115,14 @@ function apiServerArgs(dir: string, port: number, etcdEndpoint: string): string[
     '--service-cluster-ip-range=10.0.0.0/24',
     '--authorization-mode=RBAC',
     '--allow-privileged=true',
-    // No controller-manager creates the `default` ServiceAccount, so pods could not be admitted with it on.
-    '--disable-admission-plugins=ServiceAccount',
   ];
+}
+
+/** The apiserver flags that depend on whether a cluster runs beside it. */
+async function clusterDependentFlags(dir: string, pki: ControlPlanePki, cluster: boolean): Promise<string[]> {
+  // Without a controller-manager nothing creates the `default` ServiceAccount: pods could not be admitted with it on.
+  if (!cluster) return ['--disable-admission-plugins=ServiceAccount'];
+  return clusterApiServerFlags(dir, await writeKubeletClient(dir, pki.ca));
 }
 
 function etcdArgs(dir: string, clientPort: number, peerPort: number): string[] {
@@ -195,14 +213,20 @@ async function startApiServer(
 
 /**
  * Starts etcd and kube-apiserver on 127.0.0.1 with free ports, a fresh CA, RBAC, an admin and an unprivileged user,
- * and resolves once `/readyz` is ok and the `default` namespace exists.
+ * and resolves once `/readyz` is ok and the `default` namespace exists. With `cluster`, it also starts
+ * kube-controller-manager, kube-scheduler and kwok, and resolves once the cluster is ready (see {@link LocalCluster}).
  *
- * Guarantees: nothing listens on or connects to a non-loopback address; both processes run in their own process
- * groups under a guardian that ends them and removes the temp folder when `stop()` is called or when this
+ * Guarantees: nothing listens on or connects to a non-loopback address; every process runs in its own process
+ * group under a guardian that ends them and removes the temp folder when `stop()` is called or when this
  * process dies in any way, SIGKILL included. On a failed start everything already started is torn down.
  */
+export async function startControlPlane(
+  options: ControlPlaneOptions & { readonly cluster: ClusterOptions },
+): Promise<ControlPlane & { readonly cluster: LocalCluster }>;
+export async function startControlPlane(options?: ControlPlaneOptions): Promise<ControlPlane>;
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const binaries = options.binaries ?? (await resolveBinaries());
+  const clusterBinaries = options.cluster && (options.cluster.binaries ?? (await resolveClusterBinaries()));
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   const guardian = await Guardian.start();
   const dir = await mkdtemp(join(tmpdir(), 'kubeloop-'));
@@ -218,10 +242,17 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       binaries.kubeApiserver,
       dir,
       etcd.endpoint,
-      options.apiServerFlags ?? [],
+      [...(await clusterDependentFlags(dir, pki, options.cluster !== undefined)), ...(options.apiServerFlags ?? [])],
       deadline,
       agent,
     );
+    const cluster =
+      options.cluster &&
+      clusterBinaries &&
+      (await startCluster(
+        { guardian, dir, server: api.server, pki, binaries: clusterBinaries, deadline },
+        options.cluster,
+      ));
     const kubeconfig = controlPlaneKubeConfig(api.server, pki);
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, yaml.dump(kubeconfig), { mode: 0o600 });
@@ -238,6 +269,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       versions: { kubernetes: api.version, etcd: etcd.version },
       etcdEndpoint: etcd.endpoint,
       binaries,
+      ...(cluster ? { cluster } : {}),
       dir,
       guardianPid: guardian.pid,
       guardianToken: guardian.token,

@@ -1,5 +1,5 @@
 /** Generates the control plane's certificate authority, serving certificate, client certificates and service-account keys. */
-import { generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import * as der from './der.js';
 
@@ -101,9 +101,23 @@ function certificate(subject: Subject, issuer: Subject, publicKey: KeyObject, is
 const newKey = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 const keyPem = (key: KeyObject): string => String(key.export({ type: 'pkcs8', format: 'pem' }));
 
+const caSubject: Subject = { name: 'kubeloop-ca', groups: [] };
+
+/**
+ * Issues a certificate signed by a CA from {@link generatePki}: a client certificate for `subject`, or (with
+ * `serverHosts`) a serving certificate for those names and addresses.
+ */
+export function issueCertificate(ca: KeyPair, subject: Subject, serverHosts?: readonly string[]): KeyPair {
+  const key = newKey();
+  const profile: Profile = serverHosts
+    ? { ca: false, usage: 'serverAuth', hosts: serverHosts }
+    : { ca: false, usage: 'clientAuth' };
+  const certPem = certificate(subject, caSubject, key.publicKey, createPrivateKey(ca.keyPem), profile);
+  return { certPem, keyPem: keyPem(key.privateKey) };
+}
+
 /** Generates a fresh CA and the certificates signed by it; nothing is reused between control planes. */
 export function generatePki(identities: PkiIdentities): ControlPlanePki {
-  const caSubject: Subject = { name: 'kubeloop-ca', groups: [] };
   const caKey = newKey();
   const issue = (subject: Subject, profile: Profile): KeyPair => {
     const key = newKey();

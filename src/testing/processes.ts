@@ -114,16 +114,17 @@ export interface ManagedProcess {
   logTail(lines?: number): string;
 }
 
-/** Spawns `binary` as the leader of a new process group and registers it with the guardian. */
+/** Spawns `binary` as the leader of a new process group and registers it with the guardian; `env` adds variables. */
 export async function startProcess(
   guardian: Guardian,
   name: string,
   binary: string,
   args: readonly string[],
   logFile: string,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ManagedProcess> {
   const log = openSync(logFile, 'a');
-  const child = spawn(binary, args, { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(binary, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   closeSync(log);
   child.unref();
   await new Promise<void>((resolve, reject) => {

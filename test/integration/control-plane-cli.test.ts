@@ -27,7 +27,7 @@ describe('the kubeloop-control-plane CLI', async () => {
     expect(existsSync(kubeconfigPath)).toBe(true);
 
     const { stdout: envLine } = await kubeloop('env');
-    expect(envLine.trim()).toBe(`export KUBECONFIG=${kubeconfigPath}`);
+    expect(envLine).toBe(`export KUBECONFIG=${kubeconfigPath}\nexport PATH=${bin}:$PATH\n`);
     const { stdout: again } = await kubeloop('up');
     expect(again.trim()).toBe(kubeconfigPath);
 
