@@ -1,4 +1,4 @@
-// Finds a cluster for the demo: the current kubeconfig context if its apiserver answers, else a local control plane.
+// Finds a cluster for the demo: the current kubeconfig context if its apiserver answers, else a whole local cluster.
 import { inferConfig, loadKubeConfig, RESTClient, type RestConfig, restConfigFromKubeConfig } from 'kubeloop/client';
 import { startControlPlane } from 'kubeloop/testing';
 
@@ -7,7 +7,10 @@ export interface DemoCluster {
   readonly config: RestConfig;
   /** For humans: where the demo runs. */
   readonly description: string;
-  /** Whether the demo started it (then `stop` ends it). */
+  /**
+   * Whether the demo started it (then `stop` ends it). Only there does the demo create anything: on a cluster it
+   * found, it only watches.
+   */
   readonly local: boolean;
   stop(): Promise<void>;
 }
@@ -31,14 +34,15 @@ export async function findOrStartCluster(say: (line: string) => void): Promise<D
   if (current) {
     return { config: current, description: `current context (${current.host})`, local: false, stop: async () => {} };
   }
-  say('No cluster answers at the current kubeconfig context; starting a local control plane (etcd + kube-apiserver).');
-  say('The first run builds it from source, which takes a few minutes; its progress follows on stderr.');
-  const plane = await startControlPlane();
+  say('No cluster answers at the current kubeconfig context; starting a local cluster: etcd, kube-apiserver,');
+  say('kube-controller-manager, kube-scheduler and three nodes simulated by kwok (no containers run).');
+  say('The first run builds them from source, which takes several minutes; its progress follows on stderr.');
+  const plane = await startControlPlane({ cluster: { nodes: 3 } });
   const kubeconfig = await loadKubeConfig({ paths: [plane.kubeconfigPath] });
   const config = restConfigFromKubeConfig(kubeconfig, { context: plane.adminContext });
   return {
     config,
-    description: `local control plane ${plane.server} (Kubernetes ${plane.versions.kubernetes})`,
+    description: `local cluster ${plane.server} (Kubernetes ${plane.versions.kubernetes}, 3 kwok nodes)`,
     local: true,
     stop: () => plane.stop(),
   };

@@ -29,6 +29,8 @@ export interface PodWatcherOptions {
   readonly maxConcurrentReconciles?: number;
   /** The controller's and the event recorder's logger; pass the manager's so all logs go one way. */
   readonly logger?: Logger;
+  /** Read-only: the census is applied as a dry run (validated, never stored) and no Event is written. */
+  readonly dryRun?: boolean;
 }
 
 /** A pod-watcher added to a manager: its controller, its cache and what it has done. */
@@ -67,7 +69,7 @@ export function addPodWatcher(manager: Manager, options: PodWatcherOptions = {})
     reportingController: 'kubeloop.dev/pod-watcher',
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const transitions = recordPhaseTransitions(informer, recorder);
+  const transitions = recordPhaseTransitions(informer, options.dryRun ? undefined : recorder);
   let reconciles = 0;
 
   // Reads pods from the cache only; the census is applied whole, so keys of vanished nodes are dropped.
@@ -79,7 +81,7 @@ export function addPodWatcher(manager: Manager, options: PodWatcherOptions = {})
         .configMaps(namespace)
         .apply(
           { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: censusName, namespace }, data },
-          { fieldManager, force: true, signal },
+          { fieldManager, force: true, signal, dryRun: options.dryRun ?? false },
         );
       logger.debug({ pods: data.pods }, 'census applied');
     } catch (error) {

@@ -26,11 +26,12 @@ export function formatTransition(t: Transition): string {
 
 /**
  * Watches `informer` for phase changes (old phase ≠ new phase in an update) and records each as an Event about the
- * pod: Normal, or Warning for Failed. Pods first seen in a phase (adds) are not transitions.
+ * pod (without a recorder, only logs it): Normal, or Warning for Failed. Pods first seen in a phase (adds) are not
+ * transitions.
  */
 export function recordPhaseTransitions(
   informer: SharedIndexInformer<Pod>,
-  recorder: EventRecorder,
+  recorder: EventRecorder | undefined,
   keep = 20,
 ): TransitionLog {
   const log: Transition[] = [];
@@ -45,7 +46,7 @@ export function recordPhaseTransitions(
         total++;
         log.push({ at: new Date(), namespace, name, from, to });
         if (log.length > keep) log.splice(0, log.length - keep);
-        recorder.event({
+        recorder?.event({
           regarding: { apiVersion: 'v1', kind: 'Pod', namespace, name, ...(uid ? { uid } : {}) },
           type: to === 'Failed' ? 'Warning' : 'Normal',
           reason: `Pod${to}`,

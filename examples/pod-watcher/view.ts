@@ -31,8 +31,10 @@ function total(s: ViewSnapshot): number {
 export function formatPlain(s: ViewSnapshot): string {
   const byPhase = phases.map((p) => `${p} ${s.podsByPhase[p]}`).join(' ');
   const last = s.lastEvents.at(-1);
+  const nodes = s.podsByNode.map(([node, n]) => `${node} ${n}`).join(' · ');
   return (
     `[${seconds(s.elapsedMs)}/${seconds(s.durationMs)}] pods ${total(s)}: ${byPhase}` +
+    (nodes ? ` | nodes ${nodes}` : '') +
     ` | reconciles ${s.reconciles} (${s.reconcilesPerSecond.toFixed(1)}/s) queue ${s.queueDepth}` +
     (last ? ` | last: ${last}` : '')
   );

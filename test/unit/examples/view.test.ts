@@ -18,15 +18,16 @@ const snapshot: ViewSnapshot = {
 };
 
 describe('formatPlain', () => {
-  it('puts time, pods by phase, reconciles, queue depth and the last event on one line', () => {
+  it('puts time, pods by phase and by node, reconciles, queue depth and the last event on one line', () => {
     expect(formatPlain(snapshot)).toBe(
-      '[12s/45s] pods 9: Pending 2 Running 5 Succeeded 1 Failed 1 Unknown 0' +
+      '[12s/45s] pods 9: Pending 2 Running 5 Succeeded 1 Failed 1 Unknown 0 | nodes node-a 5 · node-b 4' +
         ' | reconciles 42 (3.5/s) queue 1 | last: 12:00:02 ns/web-2 Running → Failed',
     );
   });
 
-  it('leaves the last event out before any happened', () => {
+  it('leaves the last event out before any happened, and the nodes before any pod is bound', () => {
     expect(formatPlain({ ...snapshot, lastEvents: [] })).not.toContain('last:');
+    expect(formatPlain({ ...snapshot, podsByNode: [] })).not.toContain('nodes');
   });
 });
 
