@@ -99,7 +99,7 @@ try {
     say(`  workload: ${deployments} Deployments, ${scalings} scalings, ${podsDeleted} pods deleted, ${jobs} Jobs`);
   }
   say(`  pod-watcher: ${watcher.reconciles()} reconciles, ${watcher.transitions.total} phase transitions`);
-  say(`  pods in the cache now: ${indexer.values().length}`);
+  say(`  pods in the cache now: ${indexer.listKeys().length}`);
   if (stage && check) {
     say(`  census matches a fresh pod list: ${check.converged ? 'yes' : 'NO'}`);
     say(`\nConfigMap pod-census in namespace ${stage.namespace} (field manager pod-watcher):`);

@@ -1,4 +1,5 @@
 // Runs the widget-operator example on the whole local cluster: its Deployment really becomes ready, and the Widget says so.
+import { ClientSet, loadKubeConfig, restConfigFromKubeConfig } from 'kubeloop/client';
 import { newManager } from 'kubeloop/controller';
 import { installCRDs } from 'kubeloop/testing';
 import { pino } from 'pino';
@@ -7,9 +8,6 @@ import { addWidgetOperator } from '../../examples/widget-operator/controller.ts'
 import { MemoryRegistry } from '../../examples/widget-operator/registry.ts';
 import { readyCondition } from '../../examples/widget-operator/status.ts';
 import { Widgets } from '../../examples/widget-operator/widget.ts';
-import { loadKubeConfig } from '../../src/client/config/loader.js';
-import { restConfigFromKubeConfig } from '../../src/client/config/rest-config.js';
-import { ClientSet } from '../../src/client/kubernetes/clientset.js';
 import { cluster, testNamespace } from './support.js';
 
 const poll = { timeout: 90_000, interval: 200 };
