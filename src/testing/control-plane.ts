@@ -12,11 +12,12 @@ import { type ControlPlaneBinaries, resolveBinaries, resolveClusterBinaries } fr
 import { clusterApiServerFlags } from './cluster/components.js';
 import { writeKubeletClient } from './cluster/credentials.js';
 import { type ClusterOptions, type LocalCluster, startCluster } from './cluster/start.js';
+import { waitFor } from './cluster/wait.js';
 import { type CRDOptions, installCRDs, uninstallCRDs } from './crds.js';
 import { adminContext, controlPlaneKubeConfig, userContext } from './kubeconfig.js';
 import { type ControlPlanePki, generatePki } from './pki.js';
 import { freePort } from './ports.js';
-import { Guardian, type ManagedProcess, startProcess } from './processes.js';
+import { Guardian, startProcess } from './processes.js';
 
 /** Options of {@link startControlPlane}. */
 export interface ControlPlaneOptions {
@@ -141,28 +142,6 @@ function etcdArgs(dir: string, clientPort: number, peerPort: number): string[] {
   ];
 }
 
-/** Polls `probe` every 100 ms until it returns a value, `process` dies, or the deadline passes. */
-async function until<T>(what: string, deadline: number, process: ManagedProcess, probe: () => Promise<T | undefined>) {
-  let last: unknown;
-  const poll = async (): Promise<T> => {
-    for (;;) {
-      try {
-        const value = await probe();
-        if (value !== undefined) return value;
-      } catch (error) {
-        last = error;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `kubeloop: timed out waiting for ${what} (${String(last ?? 'not ready')}); log:\n${process.logTail()}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-  return Promise.race([poll(), process.exited]);
-}
-
 async function getJson(url: string, dispatcher?: Agent, method: 'GET' | 'POST' = 'GET', body?: string) {
   const response = await request(url, { method, ...(dispatcher ? { dispatcher } : {}), ...(body ? { body } : {}) });
   const text = await response.body.text();
@@ -179,7 +158,7 @@ async function startEtcd(guardian: Guardian, binary: string, dir: string, flags:
     [...etcdArgs(dir, clientPort, peerPort), ...flags],
     join(dir, 'etcd.log'),
   );
-  await until('etcd /health', deadline, etcd, async () =>
+  await waitFor('etcd /health', deadline, [etcd], async () =>
     (await getJson(`${endpoint}/health`))?.health === 'true' ? true : undefined,
   );
   const version = await getJson(`${endpoint}/version`);
@@ -200,11 +179,11 @@ async function startApiServer(
   const args = [...apiServerArgs(dir, port, etcdEndpoint), ...flags];
   const apiserver = await startProcess(guardian, 'kube-apiserver', binary, args, join(dir, 'kube-apiserver.log'));
   // /readyz covers the post-start hooks (RBAC's bootstrap roles among them); the default namespace comes a moment later.
-  await until('kube-apiserver /readyz', deadline, apiserver, async () => {
+  await waitFor('kube-apiserver /readyz', deadline, [apiserver], async () => {
     const response = await request(`${server}/readyz`, { dispatcher: agent });
     return (await response.body.text()) === 'ok' && response.statusCode === 200 ? true : undefined;
   });
-  await until('the default namespace', deadline, apiserver, () =>
+  await waitFor('the default namespace', deadline, [apiserver], () =>
     getJson(`${server}/api/v1/namespaces/default`, agent),
   );
   const version = await getJson(`${server}/version`, agent);
