@@ -20,6 +20,7 @@ export abstract class KubeloopError<C extends string = string> extends Error {
     Object.defineProperty(this, brand, { value: true });
   }
 
+  /** `instanceof KubeloopError` holds for an error of any installed copy; a subclass checks its prototype chain. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // Subclasses inherit this static: for them, fall back to the ordinary prototype check.
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` was asked about.

@@ -21,6 +21,7 @@ import type { Reconciler } from './reconciler.js';
 /** What the builder needs of a manager: the factory the informers come from, and somewhere to add controllers. */
 export interface ControllerManagerLike {
   readonly factory: SharedInformerFactory;
+  /** Adds a built controller; the manager starts it with the others. */
   add(controller: Controller): void;
   /** Used for the controller's metrics unless `withOptions` names another registry. */
   readonly metricsRegistry?: Registry | undefined;

@@ -8,10 +8,13 @@ export type ReconcileOutcome = 'success' | 'error' | 'requeue' | 'requeue_after'
 
 /** One controller's view of the controller metrics (every series labelled with its name). */
 export interface ControllerMetrics {
+  /** Counts one finished reconcile by outcome. */
   reconciled(outcome: ReconcileOutcome): void;
   /** Counts an error; `terminal` errors are also counted apart. */
   failed(terminal: boolean): void;
+  /** Observes one reconcile's duration. */
   observeSeconds(seconds: number): void;
+  /** Counts a worker starting (`1`) or finishing (`-1`) a reconcile. */
   activeWorkers(delta: 1 | -1): void;
 }
 

@@ -33,8 +33,11 @@ export type MutateFn<T extends KubeObject> = (object: T) => T | void | Promise<T
 
 /** What createOrUpdate needs of a client: a typed ResourceClient (for one namespace) fits. */
 export interface CreateOrUpdateClient<T extends KubeObject> {
+  /** Reads the object; rejects with a NotFound StatusError when it does not exist. */
   get(name: string, options?: GetOptions): Promise<T>;
+  /** Creates the object. */
   create(object: T, options?: CreateOptions): Promise<T>;
+  /** Replaces the object, guarded by its resourceVersion. */
   update(object: T, options?: UpdateOptions): Promise<T>;
 }
 
@@ -43,9 +46,13 @@ export interface CreateOrUpdateClient<T extends KubeObject> {
  * status subresource also have `patchStatus`, through which status changes are sent.
  */
 export interface CreateOrPatchClient<T extends KubeObject> {
+  /** Reads the object; rejects with a NotFound StatusError when it does not exist. */
   get(name: string, options?: GetOptions): Promise<T>;
+  /** Creates the object. */
   create(object: T, options?: CreateOptions): Promise<T>;
+  /** Applies a JSON merge patch to the object. */
   patch(name: string, format: 'merge', patch: unknown, options?: PatchOptions): Promise<T>;
+  /** Applies a JSON merge patch to the status subresource; needed only when the mutation changes status. */
   patchStatus?(name: string, format: 'merge', patch: unknown, options?: PatchOptions): Promise<T>;
 }
 

@@ -36,6 +36,7 @@ export function removeFinalizer<T extends KubeObject>(object: T, finalizer: stri
  * Guarantees: reconcileFinalizer calls `patch` at most once per call, with format `merge`.
  */
 export interface FinalizerClient<T extends KubeObject> {
+  /** Patches the object's finalizers. */
   patch(name: string, format: PatchFormat, patch: unknown, options?: PatchOptions): Promise<T>;
 }
 

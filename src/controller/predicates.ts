@@ -11,8 +11,11 @@ import type { KubeObject } from '../client/meta.js';
  * @typeParam T - the object type of the informer it filters.
  */
 export interface Predicate<T extends KubeObject = KubeObject> {
+  /** Whether an add is enqueued; absent = yes. */
   create?(obj: Readonly<T>): boolean;
+  /** Whether an update is enqueued; absent = yes. */
   update?(oldObj: Readonly<T>, newObj: Readonly<T>): boolean;
+  /** Whether a delete is enqueued; absent = yes. */
   delete?(obj: Readonly<T>): boolean;
 }
 

@@ -12,6 +12,7 @@ import { KubeloopError } from '../errors.js';
 export interface Runnable {
   /** Names it in logs, errors and failed probes. */
   readonly name: string;
+  /** Runs until `signal` aborts; rejecting fails the manager. */
   start(signal: AbortSignal): Promise<void>;
   /** Whether it can serve; /readyz is 503, naming it, while this is false. */
   ready?(): boolean;

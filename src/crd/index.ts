@@ -30,7 +30,11 @@
  * await widgets.updateScale('w', { metadata: { name: 'w' }, spec: { replicas: 3 } });
  * const informer = factory.forClient((ns) => Widgets.client(rest, ns)); // a SharedIndexInformer<Widget>
  * ```
+ *
+ * @module kubeloop/crd
  */
+// First: fails clearly on an unsupported Node.js before any dependency loads.
+import '../runtime-check.js';
 
 export { type CustomResource, type CustomResourceVersion, defineCustomResource } from './define.js';
 export { CustomResourceDefinitionError } from './errors.js';

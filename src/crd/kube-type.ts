@@ -110,13 +110,22 @@ function Conditions(options: TArrayOptions = {}): TArray<typeof condition> {
  *
  * Guarantees: each returns a plain TypeBox type (usable anywhere TypeBox takes one) whose static type is what the
  * apiserver will store; nothing is checked here, `defineCustomResource` checks the whole schema.
+ *
+ * @namespace
  */
 export const KubeType = {
+  /** An integer or a string (`x-kubernetes-int-or-string`), e.g. a port name or number. */
   IntOrString,
+  /** An object whose undeclared fields the apiserver keeps (`x-kubernetes-preserve-unknown-fields`). */
   PreserveUnknownFields,
+  /** An embedded Kubernetes object (`x-kubernetes-embedded-resource`), of any kind or of the given shape. */
   EmbeddedResource,
+  /** A list of objects merged by key (`x-kubernetes-list-type: map`), like a Pod's containers by `name`. */
   ListMap,
+  /** A list of unique scalars merged as a set (`x-kubernetes-list-type: set`). */
   ListSet,
+  /** A schema with CEL rules (`x-kubernetes-validations`) the apiserver checks on every write. */
   Validations,
+  /** A list of meta/v1 Conditions keyed by `type`, as controller-gen's `[]metav1.Condition`. */
   Conditions,
 } as const;

@@ -99,7 +99,11 @@ export type StorageVersion<O extends CustomResourceOptions> = Extract<
     : S
   : never;
 
-/** The status type of a version: its schema's static type, or `never` for a version without status. */
+/**
+ * The status type of a version: its schema's static type, or `never` for a version without status.
+ *
+ * @inline
+ */
 type StatusOf<V> = V extends { readonly schema: { readonly status: infer S extends TSchema } } ? Static<S> : never;
 
 /**

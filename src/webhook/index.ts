@@ -1,4 +1,7 @@
-/** Exports kubeloop's webhooks: typed admission and conversion handlers, the HTTPS server, development certificates. */
+/** Exports kubeloop's webhooks: typed admission and conversion handlers, the HTTPS server, development certificates. @module kubeloop/webhook */
+// First: fails clearly on an unsupported Node.js before any dependency loads.
+import '../runtime-check.js';
+
 export {
   type AdmissionContext,
   type AdmissionWebhookOptions,

@@ -31,11 +31,17 @@ export interface DiscoveryCallOptions {
  * comes first; each group lists its versions most preferred first.
  */
 export interface DiscoveryInterface {
+  /** The server's version (`GET /version`). */
   serverVersion(options?: DiscoveryCallOptions): Promise<VersionInfo>;
+  /** Every API group and its versions, the core group first. */
   serverGroups(options?: DiscoveryCallOptions): Promise<APIGroupList>;
+  /** The resources of one group/version (`v1`, `apps/v1`). */
   serverResourcesForGroupVersion(groupVersion: string, options?: DiscoveryCallOptions): Promise<APIResourceList>;
+  /** Every group, and the resources of every group/version that could be discovered. */
   serverGroupsAndResources(options?: DiscoveryCallOptions): Promise<ServerGroupsAndResources>;
+  /** Each group's resources at the group's preferred version. */
   serverPreferredResources(options?: DiscoveryCallOptions): Promise<ServerResources>;
+  /** `serverPreferredResources` limited to namespaced resources. */
   serverPreferredNamespacedResources(options?: DiscoveryCallOptions): Promise<ServerResources>;
 }
 

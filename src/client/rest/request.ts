@@ -70,6 +70,7 @@ export class Request {
   /** The first invalid input, reported when the request runs. */
   #error: InvalidRequestError | undefined;
 
+  /** @internal Requests come from RESTClient's verb methods: `get()`, `post()`, … */
   constructor(context: RequestContext, verb: string) {
     this.#context = context;
     this.#verb = verb;

@@ -1,14 +1,8 @@
 /** Composes the default User-Agent: `kubeloop/<version> (<os>/<arch>) node/<version>`, like client-go's. */
-import { createRequire } from 'node:module';
+import { version } from '../../version.js';
 
 /** Go's GOARCH names for Node's process.arch values, so server-side audit logs read as they do for client-go. */
 const goArch: Readonly<Record<string, string>> = { x64: 'amd64', ia32: '386', arm: 'arm', arm64: 'arm64' };
 
-function packageVersion(): string {
-  // src/client/rest and dist/client/rest are both three levels below the package root.
-  const manifest = createRequire(import.meta.url)('../../../package.json') as { version?: unknown };
-  return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
-}
-
 /** The User-Agent sent when the RestConfig has none, e.g. `kubeloop/0.1.0 (linux/amd64) node/v24.21.0`. */
-export const defaultUserAgent = `kubeloop/${packageVersion()} (${process.platform}/${goArch[process.arch] ?? process.arch}) node/${process.version}`;
+export const defaultUserAgent = `kubeloop/${version} (${process.platform}/${goArch[process.arch] ?? process.arch}) node/${process.version}`;

@@ -24,8 +24,11 @@ const pruneIntervalMs = 60_000;
  * Guarantees: the recorder calls it one write at a time, never concurrently; a rejection is logged, never rethrown.
  */
 export interface EventsClient {
+  /** The events.k8s.io/v1 Events of one namespace. */
   events(namespace: string): {
+    /** Creates an Event. */
     create(event: Event, options?: CreateOptions): Promise<Event>;
+    /** Patches an Event (a series' count and last time). */
     patch(name: string, format: PatchFormat, patch: unknown, options?: PatchOptions): Promise<Event>;
   };
 }

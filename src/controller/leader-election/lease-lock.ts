@@ -26,7 +26,9 @@ export interface LeaseRequestOptions {
  * satisfies it.
  */
 export interface LeaseClient {
+  /** Reads the Lease; rejects with a NotFound StatusError when it does not exist. */
   get(name: string, options: LeaseRequestOptions): Promise<Lease>;
+  /** Creates the Lease; rejects with an AlreadyExists StatusError when another candidate did first. */
   create(lease: Lease, options: LeaseRequestOptions): Promise<Lease>;
   /** Replaces the Lease; a stale `metadata.resourceVersion` must reject with a Conflict. */
   update(lease: Lease, options: LeaseRequestOptions): Promise<Lease>;

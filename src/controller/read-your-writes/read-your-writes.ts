@@ -12,8 +12,13 @@ import { cacheHasObserved, eventShowsObserved, type WrittenState } from './obser
 export interface ObservedInformer {
   /** The factory's key, `typed:<group>/<version>/<resource>` (or `dynamic:` / `metadata:`), names the resource. */
   readonly name: string;
+  /** Subscribes to the informer's notifications. */
   addEventHandler(handler: ResourceEventHandler<KubeObject>, options?: { readonly name?: string }): unknown;
-  getIndexer(): { getByKey(key: string): Readonly<KubeObject> | undefined };
+  /** The informer's cache, read by key. */
+  getIndexer(): {
+    /** The cached object under `namespace/name` (or `name`), if any. */
+    getByKey(key: string): Readonly<KubeObject> | undefined;
+  };
 }
 
 /**
@@ -43,6 +48,7 @@ export interface TrackedReconcile<T> {
 export interface ReadYourWritesGate {
   /** How long after a write the next reconcile may wait for it. */
   readonly timeoutMs: number;
+  /** Runs `reconcile`, recording the writes it makes, and returns its result with what they still wait for. */
   track<T>(reconcile: () => Promise<T>): Promise<TrackedReconcile<T>>;
 }
 

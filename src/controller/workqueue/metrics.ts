@@ -3,17 +3,21 @@ import type { Clock } from '../../client/rest/clock.js';
 
 /** A gauge a queue moves up and down. */
 export interface GaugeMetric {
+  /** Adds one. */
   inc(): void;
+  /** Subtracts one. */
   dec(): void;
 }
 
 /** A counter a queue increments. */
 export interface CounterMetric {
+  /** Adds one. */
   inc(): void;
 }
 
 /** A histogram a queue observes seconds into. */
 export interface HistogramMetric {
+  /** Records one duration. */
   observe(seconds: number): void;
 }
 

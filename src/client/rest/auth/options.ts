@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 
 /** A source of the current time in epoch milliseconds (client-go's clock.PassiveClock); tests inject a fake. */
 export interface PassiveClock {
+  /** Milliseconds since the epoch. */
   now(): number;
 }
 
