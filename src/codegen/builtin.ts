@@ -64,7 +64,10 @@ export function generateBuiltins(dataDir: string, out: string, provenance: Prove
   const layout = builtinLayout(provenance);
   for (const [module, names] of [...byModule.entries()].sort(([a], [b]) => cmp(a, b))) {
     write(`${module}/types.ts`, renderTypes(module, names, schemas, builtinTypes, provenance));
-    write(`${module}/index.ts`, renderIndex(module, clients.has(module), provenance));
+    write(
+      `${module}/index.ts`,
+      renderIndex(module, clients.has(module), provenance, `kubeloop/client/kubernetes/${module}`),
+    );
   }
   for (const model of models) write(`${model.module}/client.ts`, renderClient(model, layout));
   write('clientset.ts', renderClientSet(models, provenance));

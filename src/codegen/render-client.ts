@@ -255,9 +255,14 @@ ${accessors.join('\n')}}
 `;
 }
 
-/** Renders a group module's index.ts. */
-export function renderIndex(module: string, hasClient: boolean, provenance: Provenance): string {
-  return `${header(provenance, `Re-exports the ${module} types${hasClient ? ' and client' : ''}.`)}${
-    hasClient ? "export * from './client.js';\n" : ''
-  }export * from './types.js';\n`;
+/**
+ * Renders a group module's index.ts. A module inside kubeloop (`entryPoint`: its package subpath) is an entry point
+ * of its own, so it runs the Node.js version check first, like every hand-written entry point.
+ */
+export function renderIndex(module: string, hasClient: boolean, provenance: Provenance, entryPoint?: string): string {
+  const summary = `Re-exports the ${module} types${hasClient ? ' and client' : ''}.${entryPoint ? ` @module ${entryPoint}` : ''}`;
+  const check = entryPoint
+    ? "// First: fails clearly on an unsupported Node.js before any dependency loads.\nimport '../../../runtime-check.js';\n\n"
+    : '';
+  return `${header(provenance, summary)}${check}${hasClient ? "export * from './client.js';\n" : ''}export * from './types.js';\n`;
 }

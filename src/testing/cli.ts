@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 /** Runs a local control plane for manual use: `up [--cluster]` starts one in the background, `env` prints its KUBECONFIG, `down` stops it. */
+// First: fails clearly on an unsupported Node.js before any dependency loads.
+import '../runtime-check.js';
+
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
