@@ -1,4 +1,7 @@
-/** Exports the clients (kubeconfig, RESTClient, ClientSet, dynamic, discovery) and the object types they share. */
+/** Exports the clients (kubeconfig, RESTClient, ClientSet, dynamic, discovery) and the object types they share. @module kubeloop/client */
+// First: fails clearly on an unsupported Node.js before any dependency loads.
+import '../runtime-check.js';
+
 export type {
   AuthInfo,
   Cluster,
@@ -109,7 +112,9 @@ export {
 } from './rest/auth/index.js';
 export type {
   Clock,
+  ExecClusterInfo,
   FailedRequest,
+  ImpersonationConfig,
   KnownStatusReason,
   ObservedAttempt,
   ObservedRequest,
@@ -119,6 +124,7 @@ export type {
   RawResponse,
   RESTClientOptions,
   RequestObserver,
+  ResponseHeaders,
   RestConfig,
   RestConfigSource,
   StatusReason,
@@ -133,6 +139,7 @@ export type {
 export {
   createDedupingWarningLogger,
   defaultBurst,
+  defaultMaxWatchFrameBytes,
   defaultQps,
   defaultTransportCache,
   defaultUserAgent,
@@ -166,8 +173,40 @@ export {
   TransportCache,
   TransportError,
   WatchDecodeError,
+  WatchFrameTooLargeError,
   WatchIdleTimeoutError,
 } from './rest/index.js';
+export type {
+  AttachOptions,
+  CopyOptions,
+  ExecCommandOptions,
+  ExecOptions,
+  ExecResult,
+  ExecSession,
+  LogLine,
+  LogStream,
+  PodLogsOptions,
+  PortForwarder,
+  PortForwardOptions,
+  PortForwardStreamOptions,
+  PortMapping,
+  StreamConnectionOptions,
+} from './streams/index.js';
+export {
+  attach,
+  copyFromPod,
+  copyToPod,
+  exec,
+  execCommand,
+  NonZeroExitCodeError,
+  openPortForwardStream,
+  PortForwardError,
+  podLogs,
+  portForward,
+  RemoteCommandError,
+  StreamClosedError,
+  StreamProtocolError,
+} from './streams/index.js';
 export type {
   ApiVersionKind,
   ApplyConfiguration,

@@ -1,10 +1,13 @@
-// Runs the installed package on an unsupported Node.js (the machine's own, where it is older) and reads the error.
+// Runs the installed package on an unsupported Node.js (the machine's own where it is older, else Node 20 from the
+// npm registry) and reads the error.
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { assertSupportedNode, UnsupportedNodeError } from '../../src/runtime-check.js';
 
 const run = promisify(execFile);
@@ -28,16 +31,32 @@ function oldNode(): string | undefined {
   return undefined;
 }
 
-const node = oldNode();
+/** Node 20 as the npm registry ships it, one package per platform, with no install script. */
+async function registryNode20(dir: string): Promise<string> {
+  const pkg = `node-${process.platform}-${process.arch}`;
+  await run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', dir, `${pkg}@20`]);
+  return join(dir, 'node_modules', pkg, 'bin', 'node');
+}
 
 describe('on an unsupported Node.js', () => {
-  // Where the machine's Node is recent enough there is nothing to run this with.
-  it.skipIf(node === undefined).each([
+  let node = '';
+  let dir: string | undefined;
+  beforeAll(async () => {
+    const old = oldNode();
+    if (old) node = old;
+    else {
+      dir = await mkdtemp(join(tmpdir(), 'node20-'));
+      node = await registryNode20(dir);
+    }
+  }, 120_000);
+  afterAll(() => (dir ? rm(dir, { recursive: true, force: true }) : undefined));
+
+  it.each([
     ['import', "import('kubeloop').catch((e) => { console.error(e.message); process.exit(3); })"],
     ['require', "try { require('kubeloop/client') } catch (e) { console.error(e.message); process.exit(3) }"],
   ])('%s of kubeloop fails with one message naming the required version', async (_how, script) => {
     const cwd = inject('packagedRoot');
-    const failure = await run(node ?? 'node', ['-e', script], { cwd }).then(
+    const failure = await run(node, ['-e', script], { cwd }).then(
       () => undefined,
       (error: { code?: number; stderr?: string }) => error,
     );

@@ -1,7 +1,7 @@
 /** Exports the RESTClient, its request builder, watch stream, errors and transport pieces. */
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
-export type { RestConfig, RestConfigSource } from './config.js';
+export type { ExecClusterInfo, ImpersonationConfig, RestConfig, RestConfigSource } from './config.js';
 export {
   InvalidRequestError,
   RequestTimeoutError,
@@ -13,6 +13,7 @@ export {
 } from './errors.js';
 export { defaultBurst, defaultQps, type RateLimiter, TokenBucketRateLimiter } from './rate-limiter.js';
 export { type PatchType, patchContentTypes, type RawResponse, Request } from './request.js';
+export type { ResponseHeaders } from './request-executor.js';
 export type { ObservedAttempt, ObservedRequest, ObservedWrite, RequestObserver } from './request-observer.js';
 export { RESTClient, type RESTClientOptions } from './rest-client.js';
 export {
