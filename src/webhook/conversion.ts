@@ -15,7 +15,9 @@ export const conversionReviewVersion = 'apiextensions.k8s.io/v1';
  * @typeParam S - this version's type.
  */
 export interface Spoke<Hub extends KubeObject, S extends KubeObject = KubeObject> {
+  /** Converts an object of this version to the hub version. */
   toHub(object: S): Hub;
+  /** Converts a hub-version object to this version. */
   fromHub(hub: Hub): S;
 }
 

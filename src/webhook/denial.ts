@@ -38,6 +38,7 @@ export class Denial {
     Object.defineProperty(this, brand, { value: true });
   }
 
+  /** `instanceof Denial` holds for a denial of any installed copy of kubeloop. */
   static [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && brand in value;
   }

@@ -50,6 +50,7 @@ export interface PodLogsOptions {
  * repeats and none is lost as long as the runtime's timestamps do not go backwards.
  */
 export interface LogStream extends AsyncIterable<LogLine> {
+  /** The same lines as an rxjs Observable; unsubscribing ends the request. */
   observable(): Observable<LogLine>;
 }
 

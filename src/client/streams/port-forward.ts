@@ -119,6 +119,7 @@ export interface PortForwardOptions extends StreamConnectionOptions {
 export interface PortForwarder {
   /** The actual local ports, in the order of `options.ports`. */
   readonly ports: readonly { readonly local: number; readonly remote: number }[];
+  /** Stops listening and closes every open connection; resolves once nothing is left open. */
   close(): Promise<void>;
 }
 
