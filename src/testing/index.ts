@@ -21,5 +21,6 @@ export {
   createFakeApiServer,
   type FakeApiServer,
   type FakeApiServerOptions,
+  FakeApiServerOptionsError,
 } from './fake/fake-api-server.js';
 export type { FailureFault, FakeFaults, FakeVerb } from './fake/faults.js';
