@@ -221,7 +221,10 @@ function writtenState(write: ObservedWrite): WrittenState | undefined {
   // No resourceVersion (a dry-run create, say): nothing was stored, so there is nothing to wait for.
   if (resourceVersion === '' && !deleted) return undefined;
   const namespace = metadata?.namespace ?? write.namespace;
-  return { key: objectKey(namespace, name), resourceVersion, deleted };
+  // A write that leaves a deleting object without finalizers (the last one removed) deletes it: the object's
+  // absence from a cache, or its delete event, shows the write observed, even if it came before the answer.
+  const gone = deleted || (metadata?.deletionTimestamp !== undefined && (metadata.finalizers ?? []).length === 0);
+  return { key: objectKey(namespace, name), resourceVersion, deleted: gone };
 }
 
 function objectKey(namespace: string | undefined, name: string | undefined): string {

@@ -138,6 +138,29 @@ describe('ReadYourWrites', () => {
     expect(await state(pending)).toBe(true);
   });
 
+  it('counts removing the last finalizer of a deleting object as its deletion, even when the cache saw it first', async () => {
+    // Regression: the informer may see the DELETED event before the write's answer is read; the next reconcile
+    // then waited the whole timeout for a resourceVersion no cache would ever hold.
+    const { typed, metadata, reconcileWriting } = setUp();
+    const deleting = (rv: string, finalizers: string[]): KubeObject => ({
+      ...configMap('a', rv),
+      metadata: {
+        name: 'a',
+        namespace: 'ns',
+        resourceVersion: rv,
+        deletionTimestamp: '2026-01-01T00:00:00Z',
+        finalizers,
+      },
+    });
+    typed.update(deleting('5', ['example.com/cleanup']));
+    metadata.update(deleting('5', ['example.com/cleanup']));
+    typed.delete('ns/a');
+    metadata.delete('ns/a');
+
+    const pending = await reconcileWriting(write('PATCH', deleting('6', []), { name: 'a' }));
+    expect(pending).toEqual([]);
+  });
+
   it('gives up on a write the caches do not observe within the timeout', async () => {
     const { clock, reconcileWriting } = setUp();
     const [pending] = await reconcileWriting(write('POST', configMap('a', '3')));
