@@ -29,11 +29,51 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          // Packs the tarball and installs it once into a throwaway directory; the tests only read it.
+          globalSetup: ['test/packaging/global-setup.ts'],
+          // npm install, then tsc over the whole API surface per TypeScript consumer, on a loaded 2-core machine.
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
-          ...realServer,
-          // Faults include stalls and black holes the client must detect on its own (60 s by default).
+          // Each file starts a control plane of its own: faults pause, kill and restart its apiserver.
+          globalSetup: ['test/faults/global-setup.ts'],
+          // A scenario waits out its fault, then up to 2 min for convergence, on a loaded 2-core machine.
           testTimeout: 240_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          // One whole cluster (apiserver, controller-manager, scheduler, kwok nodes) shared by the files.
+          globalSetup: ['test/cluster/global-setup.ts'],
+          // Pods move through real controllers and kwok's stages on a loaded 2-core machine.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      // The same conformance cases against the real control plane and the in-process fake API server.
+      {
+        test: {
+          name: 'conformance-real',
+          include: ['test/conformance/**/*.test.ts'],
+          env: { KUBELOOP_CONFORMANCE_TARGET: 'real' },
+          ...realServer,
+        },
+      },
+      {
+        test: {
+          name: 'conformance-fake',
+          include: ['test/conformance/**/*.test.ts'],
+          env: { KUBELOOP_CONFORMANCE_TARGET: 'fake' },
         },
       },
     ],
