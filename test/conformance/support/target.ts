@@ -1,11 +1,11 @@
 // Gives each conformance test its target (the real control plane or the fake API server) and marks known differences.
 import { randomUUID } from 'node:crypto';
-import { inject, onTestFinished, type TestContext, test } from 'vitest';
+import { afterAll, inject, onTestFinished, type TestContext, test } from 'vitest';
 import { loadKubeConfig } from '../../../src/client/config/loader.js';
 import { restConfigFromKubeConfig } from '../../../src/client/config/rest-config.js';
 import type { RestConfig } from '../../../src/client/rest/config.js';
 import { RESTClient } from '../../../src/client/rest/rest-client.js';
-import { createFakeApiServer, type FakeApiServer } from '../../../src/testing/index.js';
+import { createFakeApiServer, type FakeApiServer, startControlPlane } from '../../../src/testing/index.js';
 
 /** Which server this vitest project runs the suite against (set by the project's `env`). */
 export const targetName: 'real' | 'fake' = process.env.KUBELOOP_CONFORMANCE_TARGET === 'real' ? 'real' : 'fake';
@@ -19,8 +19,6 @@ export interface Target {
   namespace(): Promise<string>;
   /** Compacts history so older resourceVersions answer 410 Gone (etcd compaction / the fake's compact()). */
   compact(): Promise<void>;
-  /** Whether controllers run (garbage collector, namespace controller); the shared real control plane has none. */
-  readonly controllers: boolean;
   /** The fake server itself (fake target only). */
   readonly fake?: FakeApiServer;
 }
@@ -47,9 +45,34 @@ async function realTarget(): Promise<Target> {
     compact: async () => {
       await compactEtcd(plane.etcdEndpoint);
     },
-    controllers: false,
   };
 }
+
+let cluster: Promise<{ readonly target: Target; stop(): Promise<void> }> | undefined;
+
+/**
+ * The real target of cases that need controllers (the garbage collector): a whole local cluster of this test
+ * file's own, started at its first such case and stopped after the file. The shared control plane runs none,
+ * and the other cases expect a bare apiserver (no `kube-root-ca.crt` ConfigMap in each namespace, say).
+ */
+function clusterTarget(): Promise<Target> {
+  cluster ??= startControlPlane({ cluster: { nodes: 1 } }).then((plane) => {
+    const client = RESTClient.forConfig(plane.adminConfig);
+    const target: Target = {
+      name: 'real',
+      config: plane.adminConfig,
+      client,
+      namespace: () => namespaceOn(client),
+      compact: async () => {
+        await plane.compactEtcd();
+      },
+    };
+    return { target, stop: () => plane.stop() };
+  });
+  return cluster.then((c) => c.target);
+}
+
+let clusterStopRegistered = false;
 
 function fakeTarget(): Target {
   const fake = createFakeApiServer();
@@ -62,7 +85,6 @@ function fakeTarget(): Target {
     compact: async () => {
       fake.compact();
     },
-    controllers: true,
     fake,
   };
 }
@@ -109,8 +131,8 @@ export function knownDifference(reason: string, onFake: CaseBody): KnownDifferen
 /**
  * Declares a conformance case: `body` runs against the real apiserver, and against the fake unless a known
  * difference is given (then its own assertions run there, and the test name carries the reason).
- * `needs: 'controllers'` marks cases that need a garbage collector or namespace controller; the shared real
- * control plane runs none, so there the case is reported skipped with that reason.
+ * `needs: 'controllers'` marks cases that need the garbage collector: on the real side they run against a whole
+ * cluster of their file's own (see clusterTarget).
  */
 export function conformance(
   name: string,
@@ -121,7 +143,15 @@ export function conformance(
   const title = difference ? `${name} [differs on fake: ${difference.reason}]` : name;
   const run = targetName === 'fake' && difference ? difference.onFake : body;
   if (options.needs === 'controllers' && targetName === 'real') {
-    test.skip(`${title} [needs kube-controller-manager, not run by the shared control plane]`, () => {});
+    if (!clusterStopRegistered) {
+      clusterStopRegistered = true;
+      afterAll(async () => {
+        const started = cluster;
+        cluster = undefined;
+        if (started) await (await started).stop();
+      });
+    }
+    test(`${title} [on a whole cluster]`, async (context) => run(await clusterTarget(), context));
     return;
   }
   test(title, async (context) => run(await target(), context));
