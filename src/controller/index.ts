@@ -1,4 +1,7 @@
-/** Exports the controller runtime: workqueues, controllers, the builder, the manager, leader election and helpers. */
+/** Exports the controller runtime: workqueues, controllers, the builder, the manager, leader election and helpers. @module kubeloop/controller */
+// First: fails clearly on an unsupported Node.js before any dependency loads.
+import '../runtime-check.js';
+
 export type { BuilderControllerOptions, ControllerManagerLike, OwnsOptions, SourceOptions } from './builder.js';
 export { ControllerBuilder, newControllerManagedBy } from './builder.js';
 export type { ConditionStatus, NewCondition, SetStatusConditionOptions } from './conditions.js';
@@ -102,6 +105,38 @@ export {
 } from './retry-on-conflict.js';
 export type { Runnable } from './runnable.js';
 export { RunnableError } from './runnable.js';
+export type {
+  CurrentPlacement,
+  Placement,
+  ShardDrainerOptions,
+  ShardedResource,
+  SharderOptions,
+  ShardingOptions,
+  ShardingWebhookOptions,
+  ShardState,
+  ShardStatus,
+} from './sharding/index.js';
+export {
+  currentPlacement,
+  defaultVirtualNodes,
+  drainingSelector,
+  drainLabel,
+  HashRing,
+  hashKey,
+  isAvailable,
+  orphanTtlMs,
+  ownedSelector,
+  placeOwned,
+  placePrimary,
+  ringKey,
+  ringLabel,
+  ShardDrainer,
+  Sharder,
+  ShardingOptionsError,
+  shardingWebhook,
+  shardLabel,
+  shardStatus,
+} from './sharding/index.js';
 export type {
   BucketRateLimiterOptions,
   CounterMetric,

@@ -38,7 +38,7 @@ import { ReadYourWrites } from './read-your-writes/read-your-writes.js';
 import { restClientMetricsObserver } from './rest-client-metrics.js';
 import { type Runnable, type RunnableError, RunnableGroup, unreadyRunnables } from './runnable.js';
 import { ShardingOptionsError } from './sharding/errors.js';
-import { ManagerSharding } from './sharding/manager-sharding.js';
+import { ManagerSharding, type ShardingContext } from './sharding/manager-sharding.js';
 import { handleShutdownSignals } from './signals.js';
 import { type TrackingInformerFactory, trackInformers } from './tracking-informer-factory.js';
 
@@ -49,8 +49,11 @@ import { type TrackingInformerFactory, trackInformers } from './tracking-informe
  */
 export interface ManagedInformer {
   readonly name: string;
+  /** True once the initial list is in the cache. */
   hasSynced(): boolean;
+  /** When the watch last proved alive (epoch ms); undefined before the first watch. */
   lastWatchProgressAt(): number | undefined;
+  /** True once the informer has stopped for good. */
   isStopped(): boolean;
   /** A list refused with 403 or 404: the cache sync fails at once with it instead of at the sync timeout. */
   refusedListError?(): ListFailedError | undefined;
@@ -66,6 +69,7 @@ export interface ManagedController {
   readonly name: string;
   /** Runs until `signal` aborts, then lets in-flight work finish within `shutdownTimeoutMs` and resolves. */
   start(signal: AbortSignal, options?: { shutdownTimeoutMs?: number; abortInFlight?: AbortSignal }): Promise<void>;
+  /** Reconciles running now, the age of the oldest, and the keys waiting. */
   stats(): { readonly inFlight: number; readonly oldestInFlightMs: number; readonly queueDepth: number };
   /** The informers feeding it: the manager waits for them to sync before starting it. */
   readonly sources: readonly ManagedInformer[];
@@ -89,6 +93,9 @@ export type { ManagerOptions } from './manager-options.js';
  *   `start` resolves after all of that. A stop during the cache sync resolves too (no error). A stopping leader
  *   keeps renewing its Lease until its controllers stopped, and only then ends its term (releasing the Lease with
  *   `releaseOnCancel`), so no other replica reconciles while it drains.
+ * - With `sharding` (docs/sharding.md) the Lease is this replica's own shard Lease in its ring: controllers run while
+ *   it is a member, informers of the sharded resources see only its objects, and the drainer and the ring's sharder
+ *   run as runnables needing that membership.
  * - After a LOST lease, in-flight reconciles get no grace: their signals abort at once, since another replica may
  *   take over leaseDuration − renewDeadline (5 s by default) after this one stopped leading. A reconciler that
  *   honours its signal therefore never overlaps the next leader by more than its own reaction time.
@@ -192,7 +199,15 @@ export class Manager {
     return this.#health?.address;
   }
 
-  /** Whether this replica runs the controllers now: always while running without leader election. */
+  /** This replica's shard name with `sharding`; undefined otherwise. */
+  get shard(): string | undefined {
+    return this.#sharding?.shard;
+  }
+
+  /**
+   * Whether this replica runs the controllers now: always while running without leader election; with `sharding`,
+   * while it holds its shard Lease.
+   */
   isLeader(): boolean {
     return this.#elector ? this.#elector.isLeader() : this.#phase === 'running';
   }
@@ -441,12 +456,7 @@ export class Manager {
     if (this.#phase !== 'idle') throw new ManagerStateError(`cannot add ${what}: the manager has already started`);
   }
 
-  /** This replica's shard name with `sharding`; undefined otherwise. */
-  get shard(): string | undefined {
-    return this.#sharding?.shard;
-  }
-
-  #shardingContext() {
+  #shardingContext(): ShardingContext {
     return {
       clientSet: this.clientSet,
       namespace: this.#options.namespace,
