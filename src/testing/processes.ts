@@ -127,18 +127,19 @@ export async function startProcess(
   const child = spawn(binary, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env } });
   closeSync(log);
   child.unref();
-  await new Promise<void>((resolve, reject) => {
-    child.once('spawn', resolve);
-    child.once('error', reject);
-  });
-  const pid = child.pid ?? 0;
-  await guardian.register(`pid ${pid}`);
   const logTail = (lines = 30): string => readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  // Listened for at once: a binary that fails at start may exit while we still wait for the guardian below.
   const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code, signal) =>
       reject(new Error(`kubeloop: ${name} exited (${signal ?? code}); last lines of ${logFile}:\n${logTail()}`)),
     );
   });
   exited.catch(() => undefined);
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  const pid = child.pid ?? 0;
+  await guardian.register(`pid ${pid}`);
   return { pid, logFile, exited, logTail };
 }
