@@ -20,8 +20,11 @@ export interface Requirement {
  */
 export interface LabelSelector {
   readonly requirements: readonly Requirement[];
+  /** Whether `labels` (absent: no labels) satisfy every requirement. */
   matches(labels: Readonly<Record<string, string>> | undefined): boolean;
+  /** Whether the selector has no requirement (it then matches everything). */
   isEmpty(): boolean;
+  /** The canonical form: requirements sorted, as the apiserver prints them. */
   toString(): string;
 }
 

@@ -34,6 +34,7 @@ export interface Lister<T> {
   list(selector?: SelectorInput): Readonly<T>[];
   /** A cluster-scoped object by name, or `undefined`. */
   get(name: string): Readonly<T> | undefined;
+  /** The objects of one namespace. */
   namespace(namespace: string): NamespaceLister<T>;
 }
 

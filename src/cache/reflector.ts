@@ -20,11 +20,15 @@ import { attemptWatchList } from './reflector-watch-list.js';
  * @typeParam T - the stored object type.
  */
 export interface ReflectorStore<T> {
+  /** A watch's ADDED event. */
   add(obj: T): void;
+  /** A watch's MODIFIED event. */
   update(obj: T): void;
+  /** A watch's DELETED event. */
   delete(obj: T): void;
   /** Replaces the whole content with `list`, known to be complete at `resourceVersion`. */
   replace(list: T[], resourceVersion: string): void;
+  /** A resync period elapsed: re-deliver what the store holds (DeltaFIFO queues Sync deltas). */
   resync(): void;
   /** Told the resourceVersion after each watch event, when the store wants it (client-go's ResourceVersionUpdater). */
   updateResourceVersion?(resourceVersion: string): void;

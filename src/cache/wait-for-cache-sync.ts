@@ -24,6 +24,7 @@ export async function waitForCacheSync(signal: AbortSignal, ...hasSynced: (() =>
 /** What {@link firstRefusedList} needs of an informer. */
 export interface ListRefusalSource {
   readonly name: string;
+  /** The last list's error when the server refused it (403 or 404), else undefined. */
   refusedListError?(): ListFailedError | undefined;
 }
 

@@ -37,7 +37,7 @@ const retryDrainMs = 10_000;
  * The shard side of the drain handshake, as a Runnable that runs while this replica is a member of its ring.
  *
  * Guarantees: for each object of this shard carrying the drain label, it removes both the shard and the drain
- * labels only once {@link awaitDrainable} let it: no informer of this shard holds the object any more (it left their
+ * labels only once its drain gate let it: no informer of this shard holds the object any more (it left their
  * `!drain` selector), so no new reconcile can read it, and every reconcile that started before then finished.
  * The removal is a merge patch with the drained resourceVersion as precondition, retried on a newer version while
  * the object is still draining from this shard. Publishes `kubeloop_shard_objects` (cached objects per resource),

@@ -31,6 +31,7 @@ export interface FakeFaults {
   conflictNext(count: number): void;
   /** Ends every open watch: cleanly (as an apiserver timeout) or, with `error`, as a dropped connection. */
   dropWatches(options?: { readonly error?: boolean }): void;
+  /** Clears every armed fault and the latency. */
   reset(): void;
 }
 
