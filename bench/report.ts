@@ -20,14 +20,19 @@ export function summarize(name: string, samples: readonly number[], unit: string
 
 const round = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toPrecision(3));
 
+/** The date, machine, Node version (and Go's, when a Go peer ran) as one line. */
+export function machine(goVersion?: string): string {
+  const cpu = cpus();
+  return (
+    `${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'} · ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}${goVersion ? ` · ${goVersion}` : ''}`
+  );
+}
+
 /** Prints a titled Markdown table, preceded by the machine, Node version and date. */
 export function report(title: string, rows: readonly Summary[]): void {
-  const cpu = cpus();
   console.log(`\n### ${title}\n`);
-  console.log(
-    `${new Date().toISOString().slice(0, 10)} · ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'} · ` +
-      `${Math.round(totalmem() / 2 ** 30)} GiB · Node ${process.version}\n`,
-  );
+  console.log(`${machine()}\n`);
   console.log('| measure | median | min | max | runs |\n| --- | --- | --- | --- | --- |');
   for (const row of rows) {
     const unit = ` ${row.unit}`;

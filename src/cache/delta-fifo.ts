@@ -8,7 +8,9 @@ import { DeletedFinalStateUnknown } from './tombstone.js';
 
 /** What the FIFO needs of the informer's store to detect deletions and resync: keys and lookups. */
 export interface KnownObjects<T> {
+  /** Every key the store holds. */
   listKeys(): Iterable<string>;
+  /** The object under `key`, if the store holds it. */
   getByKey(key: string): T | undefined;
 }
 
@@ -40,8 +42,11 @@ export class RequeueError extends KubeloopError<'FIFO_REQUEUE'> {
   readonly code = 'FIFO_REQUEUE';
 }
 
-/** Processes one key's deltas; `isInInitialList` is true while the first relist is still being delivered. */
-export type PopProcessor<T> = (deltas: Deltas<T>, isInInitialList: boolean) => void | Promise<void>;
+/**
+ * Processes one key's deltas; `isInInitialList` is true while the first relist is still being delivered; `key` is
+ * the key they were queued under (computed once, when queued).
+ */
+export type PopProcessor<T> = (deltas: Deltas<T>, isInInitialList: boolean, key: string) => void | Promise<void>;
 
 /**
  * A producer/consumer queue of deltas keyed by object.
@@ -164,6 +169,18 @@ export class DeltaFIFO<T extends KubeObject> {
     return next;
   }
 
+  /**
+   * Waits for a key, then pops and processes every key queued at that moment, in queue order, each as `pop`
+   * would (a RequeueError puts it back; any other error stops the batch and rejects). A synchronous processor
+   * costs no promise per key: client-go's batch processing of the queue. Serialised with `pop`. Resolves to the
+   * number of keys popped; throws {@link FIFOClosedError} when closed and empty.
+   */
+  popBatch(process: PopProcessor<T>): Promise<number> {
+    const next = this.#popping.then(() => this.#popMany(process));
+    this.#popping = next.catch(() => undefined);
+    return next;
+  }
+
   /** True once the first `replace` (or earlier adds) has been fully popped. */
   hasSynced(): boolean {
     return this.#populated && this.#initialPopulationCount === 0;
@@ -199,29 +216,72 @@ export class DeltaFIFO<T extends KubeObject> {
 
   async #popOne(process: PopProcessor<T>): Promise<Deltas<T>> {
     for (;;) {
-      while (this.#queue.length === 0) {
-        if (this.#closed) throw new FIFOClosedError();
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve;
-        });
-        this.#wake = undefined;
-      }
-      // Read before the decrement (as client-go does): the last item of the initial list is still part of it.
-      const isInInitialList = !this.hasSynced();
-      const key = this.#queue.shift() as string;
-      if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
-      const deltas = this.#items.get(key);
-      if (!deltas) continue;
-      this.#items.delete(key);
-      try {
-        await process(deltas, isInInitialList);
-      } catch (error) {
-        if (!(error instanceof RequeueError)) throw error;
-        this.#insertIfAbsent(key, deltas);
-        if (error.cause !== undefined) throw error.cause;
-      }
-      return deltas;
+      await this.#waitForKey();
+      const popped = this.#take();
+      if (popped === undefined) continue;
+      const result = this.#process(process, popped);
+      if (result !== undefined) await result;
+      return popped.deltas;
     }
+  }
+
+  async #popMany(process: PopProcessor<T>): Promise<number> {
+    await this.#waitForKey();
+    // Keys queued while the batch runs (requeues included) wait for the next batch: a batch always ends.
+    let remaining = this.#queue.length;
+    let popped = 0;
+    for (; remaining > 0; remaining--) {
+      const next = this.#take();
+      if (next === undefined) continue;
+      popped++;
+      const result = this.#process(process, next);
+      if (result !== undefined) await result;
+    }
+    return popped;
+  }
+
+  async #waitForKey(): Promise<void> {
+    while (this.#queue.length === 0) {
+      if (this.#closed) throw new FIFOClosedError();
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  /** Removes the head key with its deltas; undefined when it had none (then it was only dropped from the queue). */
+  #take(): { key: string; deltas: Delta<T>[]; isInInitialList: boolean } | undefined {
+    // Read before the decrement (as client-go does): the last item of the initial list is still part of it.
+    const isInInitialList = !this.hasSynced();
+    const key = this.#queue.shift() as string;
+    if (this.#initialPopulationCount > 0) this.#initialPopulationCount--;
+    const deltas = this.#items.get(key);
+    if (!deltas) return undefined;
+    this.#items.delete(key);
+    return { key, deltas, isInInitialList };
+  }
+
+  /** Runs the processor on one popped key; a promise only when the processor returned one. */
+  #process(
+    process: PopProcessor<T>,
+    popped: { key: string; deltas: Delta<T>[]; isInInitialList: boolean },
+  ): Promise<void> | undefined {
+    let result: void | Promise<void>;
+    try {
+      result = process(popped.deltas, popped.isInInitialList, popped.key);
+    } catch (error) {
+      this.#requeueOrThrow(error, popped.key, popped.deltas);
+      return undefined;
+    }
+    if (result === undefined) return undefined;
+    return Promise.resolve(result).catch((error: unknown) => this.#requeueOrThrow(error, popped.key, popped.deltas));
+  }
+
+  #requeueOrThrow(error: unknown, key: string, deltas: Delta<T>[]): void {
+    if (!(error instanceof RequeueError)) throw error;
+    this.#insertIfAbsent(key, deltas);
+    if (error.cause !== undefined) throw error.cause;
   }
 
   /** client-go's KeyOf: a tombstone's own key, else the key function's. */

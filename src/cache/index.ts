@@ -1,4 +1,4 @@
-/** Exports the cache: Reflector, DeltaFIFO, indexed stores, informers, listers and label selectors. */
+/** Exports the cache: Reflector, DeltaFIFO, indexed stores, informers, listers and label selectors. @module kubeloop/cache */
 // First: fails clearly on an unsupported Node.js before any dependency loads.
 import '../runtime-check.js';
 

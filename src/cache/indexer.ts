@@ -31,8 +31,11 @@ export class IndexError extends KubeloopError<'CACHE_INDEX'> {
  * @typeParam T - the stored object type.
  */
 export interface Indexer<T> {
+  /** Stores `obj` under its key and indexes it. */
   add(obj: T): void;
+  /** Replaces the object under `obj`'s key and re-indexes it. */
   update(obj: T): void;
+  /** Removes the object under `obj`'s key and its index entries. */
   delete(obj: T): void;
   /** The object under `key`, if any. */
   getByKey(key: string): Readonly<T> | undefined;
@@ -42,7 +45,9 @@ export interface Indexer<T> {
   list(): Readonly<T>[];
   /** Iterates the objects without copying anything. */
   values(): IterableIterator<Readonly<T>>;
+  /** A new array of every key. */
   listKeys(): string[];
+  /** How many objects are stored. */
   readonly size: number;
   /** Replaces the whole content (a relist); `resourceVersion` is the list's. */
   replace(list: Iterable<T>, resourceVersion: string): void;
@@ -54,23 +59,44 @@ export interface Indexer<T> {
   indexKeys(indexName: string, value: string): string[];
   /** The values present in index `indexName`. */
   listIndexFuncValues(indexName: string): string[];
+  /** The index functions, by index name. */
   getIndexers(): Indexers<T>;
   /** Adds indexes, also after start: existing objects are indexed before it returns. A known name is an error. */
   addIndexers(indexers: Indexers<T>): void;
+}
+
+/**
+ * An Indexer that also writes by a key its caller computed already (the informer's, from the DeltaFIFO): one key
+ * computation per event instead of three. Internal to the cache; the key must be what `keyFunc` would give.
+ */
+export interface KeyedIndexer<T> extends Indexer<T> {
+  /** Stores `obj` under `key` and returns what was there before. */
+  upsert(key: string, obj: T): Readonly<T> | undefined;
+  /** Deletes what is stored under `key`, if anything. */
+  deleteByKey(key: string): void;
 }
 
 /** Creates an empty {@link Indexer}. The default key function is `namespace/name`. */
 export function newIndexer<T extends KubeObject>(
   options: { readonly keyFunc?: KeyFunc<T>; readonly indexers?: Indexers<T> } = {},
 ): Indexer<T> {
+  return newKeyedIndexer(options);
+}
+
+/** Creates an empty {@link KeyedIndexer} (the informer's store); not exported from the package. */
+export function newKeyedIndexer<T extends KubeObject>(
+  options: { readonly keyFunc?: KeyFunc<T>; readonly indexers?: Indexers<T> } = {},
+): KeyedIndexer<T> {
   return new StoreWithIndexes<T>(options.keyFunc ?? metaNamespaceKeyFunc, options.indexers ?? {});
 }
 
 type Index = Map<string, Set<string>>;
 
-class StoreWithIndexes<T> implements Indexer<T> {
+class StoreWithIndexes<T> implements KeyedIndexer<T> {
   #items = new Map<string, Readonly<T>>();
   readonly #indexers: Record<string, IndexFunc<T>>;
+  /** `Object.entries(#indexers)`, kept current by addIndexers: every write walks it, so it is built once. */
+  #indexerEntries: [string, IndexFunc<T>][];
   /** Invariant: for each indexer name, value → non-empty set of keys of items having that value. */
   #indices = new Map<string, Index>();
 
@@ -79,6 +105,7 @@ class StoreWithIndexes<T> implements Indexer<T> {
     indexers: Indexers<T>,
   ) {
     this.#indexers = { ...indexers };
+    this.#indexerEntries = Object.entries(this.#indexers);
   }
 
   get size(): number {
@@ -86,18 +113,25 @@ class StoreWithIndexes<T> implements Indexer<T> {
   }
 
   add(obj: T): void {
-    const key = this.keyFunc(obj);
-    const old = this.#items.get(key);
-    this.#items.set(key, obj);
-    this.#updateIndices(old, obj, key);
+    this.upsert(this.keyFunc(obj), obj);
   }
 
   update(obj: T): void {
-    this.add(obj);
+    this.upsert(this.keyFunc(obj), obj);
+  }
+
+  upsert(key: string, obj: T): Readonly<T> | undefined {
+    const old = this.#items.get(key);
+    this.#items.set(key, obj);
+    this.#updateIndices(old, obj, key);
+    return old;
   }
 
   delete(obj: T): void {
-    const key = this.keyFunc(obj);
+    this.deleteByKey(this.keyFunc(obj));
+  }
+
+  deleteByKey(key: string): void {
     const old = this.#items.get(key);
     if (old === undefined) return;
     this.#updateIndices(old, undefined, key);
@@ -163,6 +197,7 @@ class StoreWithIndexes<T> implements Indexer<T> {
     const duplicate = names.find((name) => name in this.#indexers);
     if (duplicate !== undefined) throw new IndexError(`indexer conflict: ${duplicate} is already registered`);
     Object.assign(this.#indexers, indexers);
+    this.#indexerEntries = Object.entries(this.#indexers);
     for (const [key, obj] of this.#items) this.#indexInto(names, obj, key);
   }
 
@@ -189,7 +224,7 @@ class StoreWithIndexes<T> implements Indexer<T> {
   }
 
   #updateIndices(old: Readonly<T> | undefined, obj: Readonly<T> | undefined, key: string): void {
-    for (const [name, fn] of Object.entries(this.#indexers)) {
+    for (const [name, fn] of this.#indexerEntries) {
       const oldValues = old === undefined ? [] : fn(old);
       const newValues = obj === undefined ? [] : fn(obj);
       // The common case (a label or node name that did not change) costs two calls and no map writes.

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { GroupVersionKind, KubeObject, WatchEvent } from '../client/meta.js';
 import type { Clock } from '../client/rest/clock.js';
 import { WatchIdleTimeoutError } from '../client/rest/errors.js';
-import type { WatchStream } from '../client/rest/watch.js';
+import { type WatchStream, watchBatches } from '../client/rest/watch.js';
 import type { ReflectorStore } from './reflector.js';
 import { errorFromStatus, VeryShortWatchError } from './reflector-errors.js';
 
@@ -13,14 +13,17 @@ export const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
 /** A watch the Reflector holds: its events are read through one iterator, so a watch-list can hand it on open. */
 export interface OpenWatch<T extends KubeObject> {
   readonly stream: WatchStream<T>;
-  readonly events: AsyncIterator<WatchEvent<T>>;
+  /** One batch per network chunk, applied synchronously: no await per event. */
+  readonly batches: AsyncIterator<readonly WatchEvent<T>[]>;
+  /** Events of a batch not applied yet (a watch-list handed on mid-batch); applied before the next batch. */
+  leftover: readonly WatchEvent<T>[];
   /** Clock ms when the watch was requested. */
   readonly startedAt: number;
 }
 
 /** Opens the iterator of a freshly started watch. */
 export function openWatch<T extends KubeObject>(stream: WatchStream<T>, startedAt: number): OpenWatch<T> {
-  return { stream, events: stream[Symbol.asyncIterator](), startedAt };
+  return { stream, batches: watchBatches(stream), leftover: [], startedAt };
 }
 
 /** How handling a watch ended. */
@@ -66,21 +69,33 @@ export async function handleWatch<T extends KubeObject>(
 ): Promise<WatchOutcome> {
   let eventCount = 0;
   for (;;) {
-    let next: IteratorResult<WatchEvent<T>>;
-    try {
-      next = await watch.events.next();
-    } catch (error) {
-      if (context.signal.aborted) throw error;
-      // A silent connection is a timeout: no error, as client-go treats decoder timeouts; the caller re-watches.
-      if (error instanceof WatchIdleTimeoutError) return { kind: 'silent' };
-      return { kind: 'failed', error };
+    let batch = watch.leftover;
+    watch.leftover = [];
+    if (batch.length === 0) {
+      let next: IteratorResult<readonly WatchEvent<T>[]>;
+      try {
+        next = await watch.batches.next();
+      } catch (error) {
+        if (context.signal.aborted) throw error;
+        // A silent connection is a timeout: no error, as client-go treats decoder timeouts; the caller re-watches.
+        if (error instanceof WatchIdleTimeoutError) return { kind: 'silent' };
+        return { kind: 'failed', error };
+      }
+      if (next.done) break;
+      batch = next.value;
     }
-    if (next.done) break;
-    const event = next.value;
-    if (event.type === 'ERROR') return { kind: 'failed', error: errorFromStatus(event.object, context.name) };
-    if (!applyEvent(event, sink, context)) continue;
-    eventCount++;
-    if (context.exitOnInitialEventsEnd && isInitialEventsEnd(event)) return { kind: 'initialEventsEnd' };
+    for (let i = 0; i < batch.length; i++) {
+      const event = batch[i] as WatchEvent<T>;
+      // As the stream itself: no event is applied after the stop, even one already decoded.
+      if (context.signal.aborted) throw context.signal.reason;
+      if (event.type === 'ERROR') return { kind: 'failed', error: errorFromStatus(event.object, context.name) };
+      if (!applyEvent(event, sink, context)) continue;
+      eventCount++;
+      if (context.exitOnInitialEventsEnd && isInitialEventsEnd(event)) {
+        watch.leftover = batch.slice(i + 1);
+        return { kind: 'initialEventsEnd' };
+      }
+    }
   }
   // Stopping closes the stream, which ends it cleanly: that is the stop, not a very short watch.
   if (context.signal.aborted) throw context.signal.reason;

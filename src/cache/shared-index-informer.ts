@@ -7,13 +7,19 @@ import { createLogger } from '../logger.js';
 import type { Deltas } from './delta.js';
 import { DeltaFIFO, FIFOClosedError } from './delta-fifo.js';
 import type { ResourceEventHandler } from './event-handler.js';
-import { type Indexer, type Indexers, metaNamespaceIndexFunc, namespaceIndex, newIndexer } from './indexer.js';
+import {
+  type Indexer,
+  type Indexers,
+  type KeyedIndexer,
+  metaNamespaceIndexFunc,
+  namespaceIndex,
+  newKeyedIndexer,
+} from './indexer.js';
 import type { ListerWatcher } from './listwatch.js';
 import { determineResyncPeriod, SharedProcessor } from './processor.js';
 import { Notification, ProcessorListener } from './processor-listener.js';
 import { Reflector, type WatchErrorHandler } from './reflector.js';
 import type { ListFailedError } from './reflector-errors.js';
-import { DeletedFinalStateUnknown } from './tombstone.js';
 
 /** Resyncs more often than once a second would mostly burn CPU: client-go's minimumResyncPeriod. */
 const minimumResyncPeriodMs = 1000;
@@ -83,6 +89,10 @@ export interface ResourceEventHandlerRegistration {
  */
 export interface SharedIndexInformer<T extends KubeObject> {
   readonly name: string;
+  /**
+   * Adds a handler: it first hears of every cached object as an add (`isInInitialList` true before sync), then of
+   * every change, in order, from a buffer of its own.
+   */
   addEventHandler(handler: ResourceEventHandler<T>, options?: AddEventHandlerOptions): ResourceEventHandlerRegistration;
   /** Same as `registration.remove()`; an unknown or removed registration is ignored. */
   removeEventHandler(registration: ResourceEventHandlerRegistration): void;
@@ -111,6 +121,7 @@ export interface SharedIndexInformer<T extends KubeObject> {
   setWatchErrorHandler(handler: WatchErrorHandler<T>): void;
   /** Lists, watches and delivers until `signal` aborts; resolves once everything has stopped. Runs once. */
   run(signal: AbortSignal): Promise<void>;
+  /** True once `run` has stopped (its signal aborted and everything wound down). */
   isStopped(): boolean;
 }
 
@@ -125,7 +136,7 @@ export function newSharedIndexInformer<T extends KubeObject>(
 class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInformer<T> {
   readonly name: string;
   readonly #listerWatcher: ListerWatcher<T>;
-  readonly #indexer: Indexer<T>;
+  readonly #indexer: KeyedIndexer<T>;
   readonly #processor = new SharedProcessor<T>();
   readonly #logger: Logger;
   readonly #clock: Clock;
@@ -142,14 +153,14 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
   #stopped = false;
   #handlerCount = 0;
   /** Bound once: the FIFO calls it for every key popped. */
-  readonly #handleDeltas = (deltas: Deltas<T>, isInInitialList: boolean): void =>
-    this.#processDeltas(deltas, isInInitialList);
+  readonly #handleDeltas = (deltas: Deltas<T>, isInInitialList: boolean, key: string): void =>
+    this.#processDeltas(deltas, isInInitialList, key);
   readonly #hasSynced = (): boolean => this.hasSynced();
 
   constructor(listerWatcher: ListerWatcher<T>, options: SharedIndexInformerOptions<T>) {
     this.name = options.name ?? 'informer';
     this.#listerWatcher = listerWatcher;
-    this.#indexer = newIndexer<T>({ indexers: { [namespaceIndex]: metaNamespaceIndexFunc, ...options.indexers } });
+    this.#indexer = newKeyedIndexer<T>({ indexers: { [namespaceIndex]: metaNamespaceIndexFunc, ...options.indexers } });
     this.#logger = options.logger ?? createLogger({ level: 'warn' });
     this.#clock = options.clock ?? systemClock;
     this.#watchList = options.watchList;
@@ -262,7 +273,7 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
   async #processLoop(fifo: DeltaFIFO<T>): Promise<void> {
     for (;;) {
       try {
-        await fifo.pop(this.#handleDeltas);
+        await fifo.popBatch(this.#handleDeltas);
       } catch (error) {
         if (error instanceof FIFOClosedError) return;
         this.#logger.error({ err: error, informer: this.name }, 'informer failed to process deltas');
@@ -270,25 +281,27 @@ class SharedIndexInformerImpl<T extends KubeObject> implements SharedIndexInform
     }
   }
 
-  /** Applies one key's deltas, oldest first, to the indexer, then tells the handlers. Synchronous on purpose. */
-  #processDeltas(deltas: Deltas<T>, isInInitialList: boolean): void {
+  /**
+   * Applies one key's deltas, oldest first, to the indexer, then tells the handlers. Synchronous on purpose. The
+   * FIFO's key is the indexer's too (both key by namespace/name), so it is not computed again.
+   */
+  #processDeltas(deltas: Deltas<T>, isInInitialList: boolean, key: string): void {
     const indexer = this.#indexer;
+    const processor = this.#processor;
     for (const delta of deltas) {
       const obj = delta.object;
       if (delta.type === 'Deleted') {
-        indexer.delete(obj instanceof DeletedFinalStateUnknown ? obj.obj : obj);
-        this.#processor.distribute(new Notification<T>('delete', obj, undefined, false), false);
+        indexer.deleteByKey(key);
+        processor.distribute(new Notification<T>('delete', obj, undefined, false), false);
         continue;
       }
       const object = obj as T;
-      const old = indexer.get(object);
+      const old = indexer.upsert(key, object);
       if (old === undefined) {
-        indexer.add(object);
-        this.#processor.distribute(new Notification<T>('add', object, undefined, isInInitialList), false);
+        processor.distribute(new Notification<T>('add', object, undefined, isInInitialList), false);
       } else {
-        indexer.update(object);
         const isSync = old.metadata?.resourceVersion === object.metadata?.resourceVersion;
-        this.#processor.distribute(new Notification<T>('update', object, old, false), isSync);
+        processor.distribute(new Notification<T>('update', object, old, false), isSync);
       }
     }
   }
