@@ -24,7 +24,13 @@ describe('the API reference', () => {
       },
     );
     // One page per entry point, named as users import it.
-    const pages = ['kubeloop', 'kubeloop_client', 'client_kubernetes_core-v1', 'kubeloop_cache', 'kubeloop_controller'];
+    const pages = [
+      'kubeloop',
+      'kubeloop_client',
+      'kubeloop_client_kubernetes_core-v1',
+      'kubeloop_cache',
+      'kubeloop_controller',
+    ];
     for (const page of [...pages, 'kubeloop_crd', 'kubeloop_webhook', 'kubeloop_testing']) {
       expect(existsSync(join(out, 'modules', `${page}.html`)), page).toBe(true);
     }
