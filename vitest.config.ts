@@ -27,6 +27,27 @@ export default defineConfig({
           ...realServer,
         },
       },
+      // The informer, Reflector and controller integration files again, each against a fake API server of its own.
+      {
+        test: {
+          name: 'integration-fake',
+          include: [
+            'test/integration/cache/reflector.test.ts',
+            'test/integration/cache/reflector-watch-list-fallback.test.ts',
+            'test/integration/cache/informer.test.ts',
+            'test/integration/cache/informer-relist.test.ts',
+            'test/integration/cache/informer-invariant.test.ts',
+            'test/integration/controller/leader-election.test.ts',
+            'test/integration/controller/manager-leader-election.test.ts',
+            'test/integration/controller/controller.test.ts',
+            'test/integration/controller/manager.test.ts',
+          ],
+          env: { KUBELOOP_INTEGRATION_TARGET: 'fake' },
+          // The same waits as on the real plane: leader election waits out real lease durations.
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
       {
         test: {
           name: 'packaging',

@@ -15,6 +15,7 @@ import { Registry } from './registry.js';
 import { deleteOptions, parseResourcePath, type ResourceRequest, serveResource } from './resources.js';
 import { ApiFailure, conflict, methodNotSupported, modifiedMessage, noSuchPath } from './status.js';
 import { Store } from './store.js';
+import type { WatchSettings } from './watch.js';
 import { createObject } from './writes.js';
 
 /** Options of createFakeApiServer; every one has a default. */
@@ -33,6 +34,13 @@ export interface FakeApiServerOptions {
   readonly historyLimit?: number;
   /** The clock for timestamps (creationTimestamp, deletionTimestamp, managedFields). Default: the system clock. */
   readonly now?: () => Date;
+  /**
+   * Whether watch-list requests (`sendInitialEvents`) are served; default true, as kube-apiserver v1.37 (feature
+   * gate WatchList, beta, on). False answers each one as `--feature-gates=WatchList=false` does: 422 Invalid,
+   * `sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is
+   * enabled` (to test a client's fallback to list+watch).
+   */
+  readonly watchList?: boolean;
 }
 
 /**
@@ -92,7 +100,10 @@ export function createFakeApiServer(options: FakeApiServerOptions = {}): FakeApi
   const collector = new Collector(context);
   context.hooks.push(collector.hook, crdHook(context));
   context.validators.push(validateCrd, namespaceDefaults, validateCustomResource);
-  const settings = { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000 };
+  const settings: WatchSettings = {
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
+    watchList: options.watchList ?? true,
+  };
   const dispatcher = new FakeDispatcher((request) => handle(context, settings, request));
   const seed = { dryRun: false, manager: 'kube-apiserver' };
   const namespaces = context.registry.lookup('', 'v1', 'namespaces');
@@ -131,11 +142,7 @@ async function settle(context: ServerContext): Promise<void> {
   while (context.background.size > 0) await Promise.all([...context.background]);
 }
 
-async function handle(
-  context: ServerContext,
-  settings: { bookmarkIntervalMs: number },
-  request: FakeRequest,
-): Promise<FakeResponse> {
+async function handle(context: ServerContext, settings: WatchSettings, request: FakeRequest): Promise<FakeResponse> {
   if (context.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, context.faults.latencyMs));
   try {
     const target = parseResourcePath(context, request.path);

@@ -3,6 +3,7 @@ import { applyObject } from './apply.js';
 import type { ServerContext } from './context.js';
 import type { FakeRequest, FakeResponse } from './dispatcher.js';
 import { isRecord, metaOf, parseBody } from './objects.js';
+import { type ObjectView, partialList, partialObject, requestedView, viewMismatch } from './partial-metadata.js';
 import { notModelled, patchObject, patchTypes } from './patch.js';
 import { getObject, listObjects, present } from './reads.js';
 import type { ResourceType } from './registry.js';
@@ -53,11 +54,14 @@ export function serveResource(
   const { type, namespace, name, subresource } = target;
   if (subresource !== undefined && !type.subresources.has(subresource)) throw noSuchPath();
   const method = request.method;
+  const view = method === 'GET' && subresource === undefined ? readView(type, request, name === undefined) : 'object';
   if (name === undefined) {
     if (method === 'GET') {
       const watch = request.query.get('watch');
-      if (watch === 'true' || watch === '1') return watchObjects(context, settings, type, namespace, request.query);
-      return ok(listObjects(context, type, namespace, request.query));
+      if (watch === 'true' || watch === '1')
+        return watchObjects(context, settings, type, namespace, request.query, view);
+      const list = listObjects(context, type, namespace, request.query);
+      return ok(view === 'object' ? list : partialList(list));
     }
     if (method === 'POST') return created(present(type, createFor(context, type, namespace, request)));
     if (method === 'DELETE') return ok(deleteCollection(context, type, namespace, request));
@@ -65,7 +69,10 @@ export function serveResource(
   }
   if (subresource === 'scale') return serveScale(context, type, target, request);
   const status = subresource === 'status' ? ('status' as const) : undefined;
-  if (method === 'GET') return ok(present(type, getObject(context, type, namespace, name)));
+  if (method === 'GET') {
+    const object = present(type, getObject(context, type, namespace, name));
+    return ok(view === 'object' ? object : partialObject(object));
+  }
   if (method === 'PUT') {
     const existing = getObject(context, type, namespace, name);
     return ok(
@@ -75,6 +82,16 @@ export function serveResource(
   if (method === 'PATCH') return patch(context, type, target, request, status);
   if (method === 'DELETE' && status === undefined) return deleteOne(context, type, target, request);
   throw methodNotSupported(type, method.toLowerCase());
+}
+
+/** The view a get, list or watch asks for: a list (not a watch) takes PartialObjectMetadataList, others the object. */
+function readView(type: ResourceType, request: FakeRequest, collection: boolean): ObjectView {
+  const view = requestedView(request.headers.accept);
+  if (view === 'object') return view;
+  const watch = request.query.get('watch') === 'true' || request.query.get('watch') === '1';
+  const list = collection && !watch;
+  if ((view === 'PartialObjectMetadataList') !== list) throw viewMismatch(type, view, list);
+  return view;
 }
 
 function createFor(

@@ -19,9 +19,12 @@ export type ChangeListener = (change: Change) => void;
 
 interface Bucket {
   readonly objects: Map<string, Obj>;
-  /** Changes after `compactedRv`, oldest first. */
+  /** Changes at or after `compactedRv`, oldest first. */
   log: Change[];
-  /** Watches and continue tokens older than this are gone (410). */
+  /**
+   * etcd's compaction revision: reads and continue tokens at an older RV are gone (410), and so are watches from an
+   * RV before `compactedRv - 1` (a watch from RV r replays from r + 1, which etcd still has when r + 1 ≥ compactedRv).
+   */
   compactedRv: number;
   readonly listeners: Set<ChangeListener>;
 }
@@ -93,7 +96,7 @@ export class Store {
   /** The changes of a storage after `rv`, oldest first; undefined when some are compacted away. */
   changesSince(storage: string, rv: number): Change[] | undefined {
     const bucket = this.#bucket(storage);
-    if (rv < bucket.compactedRv) return undefined;
+    if (rv + 1 < bucket.compactedRv) return undefined;
     let start = bucket.log.length;
     while (start > 0 && (bucket.log[start - 1] as Change).rv > rv) start--;
     return bucket.log.slice(start);
@@ -112,7 +115,7 @@ export class Store {
     // Trimmed in batches (a quarter of the limit at a time), so a full log costs no copy per commit.
     if (bucket.log.length > this.#historyLimit + Math.ceil(this.#historyLimit / 4)) {
       const dropped = bucket.log.splice(0, bucket.log.length - this.#historyLimit);
-      bucket.compactedRv = (dropped[dropped.length - 1] as Change).rv;
+      bucket.compactedRv = (dropped[dropped.length - 1] as Change).rv + 1;
     }
     for (const listener of bucket.listeners) listener(change);
   }
@@ -123,10 +126,13 @@ export class Store {
     return () => bucket.listeners.delete(listener);
   }
 
-  /** Forgets every change up to the current RV, as an etcd compaction: older watches and continue tokens get 410. */
+  /**
+   * Compacts at the current RV as etcd does: the change at that RV is kept, every older one is forgotten, so older
+   * reads and continue tokens get 410 and so do watches from before the RV just under it.
+   */
   compact(): number {
     for (const bucket of this.#buckets.values()) {
-      bucket.log = [];
+      bucket.log = bucket.log.filter((change) => change.rv >= this.#rv);
       bucket.compactedRv = this.#rv;
     }
     this.#compactedAll = this.#rv;

@@ -2,15 +2,19 @@
 import type { ServerContext } from './context.js';
 import type { FakeResponse, StreamSink } from './dispatcher.js';
 import { apiVersionOf, metaOf } from './objects.js';
+import { type ObjectView, partialObject } from './partial-metadata.js';
 import { parseRv, present } from './reads.js';
 import type { ResourceType } from './registry.js';
 import { type ObjectFilter, objectFilter } from './selectors.js';
 import { type ApiFailure, failure } from './status.js';
 import type { Change, Obj } from './store.js';
 
-/** How often a watch that asked for bookmarks gets one when nothing else happens. */
+/** How the server's watches behave: the bookmark period, and whether watch-list requests are served. */
 export interface WatchSettings {
+  /** How often a watch that asked for bookmarks gets one when nothing else happens. */
   readonly bookmarkIntervalMs: number;
+  /** False refuses `sendInitialEvents` as an apiserver with the WatchList feature gate off does. */
+  readonly watchList: boolean;
 }
 
 interface WatchRequest {
@@ -18,6 +22,8 @@ interface WatchRequest {
   readonly namespace: string | undefined;
   readonly filter: ObjectFilter | undefined;
   readonly bookmarks: boolean;
+  /** How event objects (bookmarks too) are served; ERROR Statuses stay as they are. */
+  readonly view: ObjectView;
 }
 
 /** Starts a watch stream (answering 200 and then events), or throws a Status for a request it refuses. */
@@ -27,29 +33,19 @@ export function watchObjects(
   type: ResourceType,
   namespace: string | undefined,
   query: URLSearchParams,
+  view: ObjectView,
 ): FakeResponse {
   const request: WatchRequest = {
     type,
     namespace,
     filter: objectFilter(type, query),
     bookmarks: flag(query.get('allowWatchBookmarks')),
+    view,
   };
   const rvText = query.get('resourceVersion') ?? '';
   const sendInitial = query.get('sendInitialEvents');
-  const match = query.get('resourceVersionMatch') ?? '';
-  if (sendInitial !== null) {
-    if (match !== 'NotOlderThan') {
-      throw invalidWatch(
-        'resourceVersionMatch',
-        'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
-      );
-    }
-  } else if (match !== '') {
-    throw invalidWatch(
-      'resourceVersionMatch',
-      'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided',
-    );
-  }
+  const forbidden = forbiddenWatchOptions(query, settings);
+  if (forbidden.length > 0) throw invalidWatch(forbidden);
   const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
   return {
     kind: 'stream',
@@ -80,7 +76,8 @@ function startWatch(
 ): void {
   const { store } = context;
   const storage = request.type.storageKey;
-  const send = writer.send;
+  const send = (eventType: string, object: Obj): void =>
+    writer.send(eventType, eventType === 'ERROR' || request.view === 'object' ? object : partialObject(object));
   const fromRv = start.rvText === '' || start.rvText === '0' ? store.rv : parseRv(start.rvText);
   let replay: Change[] = [];
   if (start.initial) {
@@ -190,10 +187,42 @@ function flag(value: string | null): boolean {
   return value === 'true' || value === '1';
 }
 
-function invalidWatch(field: string, detail: string): ApiFailure {
-  return failure(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${field}: Forbidden: ${detail}`, {
+interface ForbiddenOption {
+  readonly field: string;
+  readonly detail: string;
+}
+
+/** The watch options the apiserver's ValidateListOptions forbids, in its order. */
+function forbiddenWatchOptions(query: URLSearchParams, settings: WatchSettings): ForbiddenOption[] {
+  const match = query.get('resourceVersionMatch') ?? '';
+  if (query.get('sendInitialEvents') === null) {
+    if (match === '') return [];
+    const detail = 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided';
+    return [{ field: 'resourceVersionMatch', detail }];
+  }
+  const forbidden: ForbiddenOption[] = [];
+  if (match !== 'NotOlderThan') {
+    const detail = 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan';
+    forbidden.push({ field: 'resourceVersionMatch', detail });
+  }
+  if (!settings.watchList) {
+    const detail = 'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled';
+    forbidden.push({ field: 'sendInitialEvents', detail });
+  }
+  return forbidden;
+}
+
+/** 422 Invalid naming each forbidden option; several are listed in brackets, as apimachinery's aggregate. */
+function invalidWatch(forbidden: readonly ForbiddenOption[]): ApiFailure {
+  const each = forbidden.map(({ field, detail }) => `${field}: Forbidden: ${detail}`);
+  const text = each.length === 1 ? each[0] : `[${each.join(', ')}]`;
+  return failure(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: ${text}`, {
     group: 'meta.k8s.io',
     kind: 'ListOptions',
-    causes: [{ reason: 'FieldValueForbidden', message: `Forbidden: ${detail}`, field }],
+    causes: forbidden.map(({ field, detail }) => ({
+      reason: 'FieldValueForbidden',
+      message: `Forbidden: ${detail}`,
+      field,
+    })),
   });
 }

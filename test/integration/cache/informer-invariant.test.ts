@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResourceEventHandler } from '../../../src/cache/event-handler.js';
 import { newSharedInformerFactory } from '../../../src/cache/informer-factory.js';
 import { newLister } from '../../../src/cache/lister.js';
@@ -8,7 +8,7 @@ import { DeletedFinalStateUnknown } from '../../../src/cache/tombstone.js';
 import { ClientSet } from '../../../src/client/kubernetes/clientset.js';
 import type { ConfigMap } from '../../../src/client/kubernetes/core-v1/types.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
+import { adminConfig, testNamespace } from '../support.js';
 
 /** What one handler saw of one object incarnation (uid): event types and resourceVersions, in order. */
 interface Seen {
@@ -44,8 +44,7 @@ const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * v
 
 describe('SharedIndexInformer invariant', () => {
   it('after 2,000 random writes the cache equals a fresh list and every handler saw each incarnation in order, nothing lost', async () => {
-    const plane = inject('controlPlane');
-    const cs = ClientSet.forConfig({ ...(await restConfigFor(plane.kubeconfigPath, plane.adminContext)), qps: -1 });
+    const cs = ClientSet.forConfig({ ...(await adminConfig()), qps: -1 });
     const suite = randomUUID().slice(0, 8);
     const namespaces = [await testNamespace('inv-a'), await testNamespace('inv-b'), await testNamespace('inv-c')];
     const keys = namespaces.flatMap((namespace) =>

@@ -1,20 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { listWatchFrom } from '../../../src/cache/listwatch.js';
 import { newSharedIndexInformer } from '../../../src/cache/shared-index-informer.js';
 import { DeletedFinalStateUnknown } from '../../../src/cache/tombstone.js';
 import { ClientSet } from '../../../src/client/kubernetes/clientset.js';
 import type { ConfigMap } from '../../../src/client/kubernetes/core-v1/types.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
+import { adminConfig, testNamespace } from '../support.js';
 import { compactEtcd, forEachLimited, RecordingListerWatcher } from './reflector-support.js';
 
 const waitLong = { timeout: 90_000, interval: 100 };
 
 describe('a SharedIndexInformer whose watch falls behind a compaction', () => {
   it('relists and hands its handlers a tombstone delete for exactly each vanished object, an add for each new one', async () => {
-    const plane = inject('controlPlane');
-    const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
+    const config = await adminConfig();
     const configMaps = ClientSet.forConfig({ ...config, qps: 1000, burst: 1000 })
       .coreV1()
       .configMaps(await testNamespace('inf-410'));
@@ -42,7 +41,7 @@ describe('a SharedIndexInformer whose watch falls behind a compaction', () => {
       await running;
     });
     await expect.poll(() => informer.hasSynced() && seen.length, waitLong).toBe(30);
-    // A watch that lived over a second ends cleanly when closed; the next one is held until etcd is compacted.
+    // A watch that lived over a second ends cleanly when closed; the next one is held until history is compacted.
     await sleep(1100);
     seen.length = 0;
     lw.pauseWatches();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newSharedInformerFactory } from '../../../src/cache/informer-factory.js';
 import { newLister } from '../../../src/cache/lister.js';
 import { type ListerWatcher, listWatchFrom } from '../../../src/cache/listwatch.js';
@@ -8,12 +8,11 @@ import { ClientSet } from '../../../src/client/kubernetes/clientset.js';
 import type { ConfigMap } from '../../../src/client/kubernetes/core-v1/types.js';
 import type { ListOptions } from '../../../src/client/typed/options.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
+import { adminConfig, testNamespace } from '../support.js';
 
 async function adminClientSet(): Promise<ClientSet> {
   // No client-side throttling: the tests create thousands of objects.
-  const plane = inject('controlPlane');
-  return ClientSet.forConfig({ ...(await restConfigFor(plane.kubeconfigPath, plane.adminContext)), qps: -1 });
+  return ClientSet.forConfig({ ...(await adminConfig()), qps: -1 });
 }
 
 const logger = createLogger({ level: 'error' });

@@ -1,4 +1,4 @@
-// Helpers for the Reflector integration tests: a recording ListerWatcher, a FIFO→Indexer pump, bulk creates, etcd compaction.
+// Helpers for the Reflector integration tests: a recording ListerWatcher, a FIFO→Indexer pump, bulk creates, compaction.
 import { inject } from 'vitest';
 import type { Delta } from '../../../src/cache/delta.js';
 import { DeltaFIFO, FIFOClosedError } from '../../../src/cache/delta-fifo.js';
@@ -8,6 +8,7 @@ import { DeletedFinalStateUnknown } from '../../../src/cache/tombstone.js';
 import type { KubeList, KubeObject, WatchEvent } from '../../../src/client/meta.js';
 import type { WatchStream } from '../../../src/client/rest/watch.js';
 import type { ListOptions, WatchOptions } from '../../../src/client/typed/options.js';
+import { fakeServer, integrationTarget } from '../support.js';
 
 type Recorded =
   | { readonly verb: 'list'; readonly options: ListOptions }
@@ -143,8 +144,13 @@ export async function forEachLimited(
   await Promise.all(Array.from({ length: Math.min(n, concurrency) }, worker));
 }
 
-/** Compacts etcd up to its current revision, physically: older resourceVersions are gone (410 on watch). */
+/**
+ * Compacts the target's history up to its current revision, physically: older resourceVersions are gone (410 on
+ * watch). On the real target that is etcd (the shared plane serves configmaps without a watch cache); on the fake,
+ * `compact()`.
+ */
 export async function compactEtcd(): Promise<number> {
+  if (integrationTarget === 'fake') return Number(fakeServer().compact());
   const endpoint = inject('controlPlane').etcdEndpoint;
   const post = async (path: string, body: unknown): Promise<unknown> => {
     const response = await fetch(`${endpoint}${path}`, { method: 'POST', body: JSON.stringify(body) });

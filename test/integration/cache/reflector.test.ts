@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { listWatchFrom } from '../../../src/cache/listwatch.js';
 import { metadataListWatch } from '../../../src/cache/metadata-listwatch.js';
 import { Reflector, type ReflectorOptions } from '../../../src/cache/reflector.js';
@@ -9,14 +9,13 @@ import { ClientSet } from '../../../src/client/kubernetes/clientset.js';
 import type { ConfigMap, Secret } from '../../../src/client/kubernetes/core-v1/index.js';
 import type { KubeObject } from '../../../src/client/meta.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
+import { adminConfig, testNamespace } from '../support.js';
 import { compactEtcd, forEachLimited, Pipeline, RecordingListerWatcher } from './reflector-support.js';
 
 const waitLong = { timeout: 90_000, interval: 100 };
 
 async function setup(prefix: string): Promise<{ cs: ClientSet; ns: string }> {
-  const plane = inject('controlPlane');
-  const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
+  const config = await adminConfig();
   // Bulk creates would otherwise wait on the default 50 QPS client-side limit.
   const cs = ClientSet.forConfig({ ...config, qps: 1000, burst: 1000 });
   return { cs, ns: await testNamespace(prefix) };
@@ -49,7 +48,7 @@ function start<T extends KubeObject>(
 const keyOf = (o: KubeObject | DeletedFinalStateUnknown<KubeObject>): string =>
   o instanceof DeletedFinalStateUnknown ? o.key : `${o.metadata?.namespace}/${o.metadata?.name}`;
 
-describe('Reflector against a real apiserver', () => {
+describe('Reflector against the apiserver', () => {
   it('syncs 1,200 ConfigMaps into a DeltaFIFO and Indexer through pages of 500, sending limit and continue', async () => {
     const { cs, ns } = await setup('refl-pages');
     const configMaps = cs.coreV1().configMaps(ns);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
-import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { newSharedInformerFactory } from '../../../src/cache/informer-factory.js';
 import type { SharedIndexInformer } from '../../../src/cache/shared-index-informer.js';
 import { ClientSet } from '../../../src/client/kubernetes/clientset.js';
@@ -11,16 +11,15 @@ import { setControllerReference } from '../../../src/controller/owner-references
 import type { Reconciler } from '../../../src/controller/reconciler.js';
 import { newItemExponentialFailureRateLimiter } from '../../../src/controller/workqueue/index.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
+import { adminConfig, testNamespace } from '../support.js';
 
-const plane = inject('controlPlane');
 const logger = createLogger({ level: 'silent' });
 const waitLong = { timeout: 20_000, interval: 50 };
 
 /** A namespace, its ConfigMap client and informer, and a manager-like object holding the factory. */
 async function setup(prefix: string) {
   const namespace = await testNamespace(prefix);
-  const clientSet = ClientSet.forConfig(await restConfigFor(plane.kubeconfigPath, plane.adminContext));
+  const clientSet = ClientSet.forConfig(await adminConfig());
   const factory = newSharedInformerFactory({ clientSet, namespace, logger });
   const informer: SharedIndexInformer<ConfigMap> = factory.forClient((ns) => clientSet.coreV1().configMaps(ns));
   const controllers: Controller[] = [];

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClientSet } from '../../../src/client/kubernetes/clientset.js';
 import type { Lease } from '../../../src/client/kubernetes/coordination-v1/types.js';
 import type { ResourceClient } from '../../../src/client/typed/resource-client.js';
@@ -9,9 +9,7 @@ import {
   runLeaderElection,
 } from '../../../src/controller/leader-election/index.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
-
-const plane = inject('controlPlane');
+import { adminConfig, testNamespace } from '../support.js';
 
 // Short timings keep the tests quick; a 4 s renew deadline lets a leader ride out a slow apiserver on a loaded
 // machine, and the 1 s margin to the lease is what keeps two candidates from leading at once.
@@ -49,8 +47,9 @@ afterEach(async () => {
 });
 
 async function leasesIn(namespace: string): Promise<ResourceClient<Lease>> {
-  const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
-  return ClientSet.forConfig(config).coordinationV1().leases(namespace);
+  return ClientSet.forConfig(await adminConfig())
+    .coordinationV1()
+    .leases(namespace);
 }
 
 /** Starts a candidate campaigning (again after each loss) for Lease `lock` in `namespace`. */

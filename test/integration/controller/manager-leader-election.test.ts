@@ -1,13 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { newControllerManagedBy } from '../../../src/controller/builder.js';
 import { formatMicroTime } from '../../../src/controller/leader-election/lease-lock.js';
 import { type Manager, newManager } from '../../../src/controller/manager.js';
 import { retryOnConflict } from '../../../src/controller/retry-on-conflict.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
+import { adminConfig, testNamespace } from '../support.js';
 
-const plane = inject('controlPlane');
 // Short timings keep the test quick; a 4 s renew deadline rides out a slow apiserver on a loaded machine.
 const short = { leaseDurationMs: 5_000, renewDeadlineMs: 4_000, retryPeriodMs: 500 };
 // Generous: a loaded 2-core machine may take far longer than the timings; no assertion depends on speed.
@@ -28,10 +27,10 @@ interface Reconcile {
   readonly othersLeading: readonly string[];
 }
 
-describe('Manager with leader election against a real apiserver', () => {
+describe('Manager with leader election against the apiserver', () => {
   it('runs the controllers on one replica only, and fails over when the leader dies without releasing', async () => {
     const namespace = await testNamespace('manager-failover');
-    const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
+    const config = await adminConfig();
     const reconciles: Reconcile[] = [];
     const replicas: Replica[] = [];
     let twoLeaders = 0;
@@ -97,7 +96,7 @@ describe('Manager with leader election against a real apiserver', () => {
 
   it('stops the controllers when the lease is lost, and campaigns and runs them again without exiting', async () => {
     const namespace = await testNamespace('manager-relead');
-    const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
+    const config = await adminConfig();
     const manager = newManager({
       config,
       namespace,
@@ -156,7 +155,7 @@ describe('Manager with leader election against a real apiserver', () => {
 
   it('keeps renewing the lease while a stopping leader drains, so the standby takes over only after', async () => {
     const namespace = await testNamespace('manager-drain');
-    const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
+    const config = await adminConfig();
     const log: string[] = [];
     const replicas: Replica[] = [];
     let twoLeaders = 0;
@@ -215,7 +214,7 @@ describe('Manager with leader election against a real apiserver', () => {
 
   it('releases the Lease with releaseOnCancel once its controllers stopped on a graceful stop', async () => {
     const namespace = await testNamespace('manager-release');
-    const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
+    const config = await adminConfig();
     const manager = newManager({
       config,
       namespace,

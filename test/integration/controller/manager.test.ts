@@ -1,14 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { ConfigMap } from '../../../src/client/kubernetes/core-v1/types.js';
 import { newControllerManagedBy } from '../../../src/controller/builder.js';
 import { type Manager, newManager } from '../../../src/controller/manager.js';
 import { ManagerError, ManagerStateError } from '../../../src/controller/manager-errors.js';
 import type { ManagerOptions } from '../../../src/controller/manager-options.js';
 import { createLogger } from '../../../src/logger.js';
-import { restConfigFor, testNamespace } from '../support.js';
+import { adminConfig, testNamespace } from '../support.js';
 
-const plane = inject('controlPlane');
 // Generous: a loaded 2-core machine may be slow; no assertion depends on speed.
 const patience = { timeout: 60_000, interval: 100 };
 const silent = createLogger({ level: 'silent' });
@@ -16,8 +15,7 @@ const silent = createLogger({ level: 'silent' });
 const missingResource = { group: 'missing.kubeloop.test', version: 'v1', resource: 'widgets' };
 
 async function managerIn(namespace: string, options: Partial<ManagerOptions> = {}): Promise<Manager> {
-  const config = await restConfigFor(plane.kubeconfigPath, plane.adminContext);
-  return newManager({ config, namespace, logger: silent, ...options });
+  return newManager({ config: await adminConfig(), namespace, logger: silent, ...options });
 }
 
 /** Starts `manager`; the test stops it (if it has not) when it finishes. */
@@ -45,7 +43,7 @@ async function createConfigMap(manager: Manager, namespace: string, name: string
     .create({ metadata: { name }, data: { at: 'test' } });
 }
 
-describe('Manager against a real apiserver', () => {
+describe('Manager against the apiserver', () => {
   it('reports ready and healthy after the caches synced, and serves workqueue and controller metrics', async () => {
     const namespace = await testNamespace('manager-probes');
     const manager = await managerIn(namespace, { healthProbe: { port: 0 } });
@@ -125,7 +123,7 @@ describe('Manager against a real apiserver', () => {
 
   it('fails /healthz naming a real watch silent past the bound, and passes again once an event arrives', async () => {
     const namespace = await testNamespace('manager-stall');
-    // 3 s is far below the apiserver's bookmark period (about a minute): a quiet namespace trips it.
+    // 3 s is far below the bookmark period (1 min on the apiserver, 10 s on the fake): a quiet namespace trips it.
     const manager = await managerIn(namespace, { healthProbe: { port: 0 }, watchStallTimeoutMs: 3_000 });
     const configMaps = manager.factory.forClient((ns) => manager.clientSet.coreV1().configMaps(ns));
     run(manager);

@@ -100,11 +100,18 @@ describe('createFakeApiServer', () => {
     }
   });
 
-  it('answers 410 Expired to a watch from before compact()', async () => {
+  it('answers 410 Expired to a watch from before compact(), keeping the compaction revision as etcd does', async () => {
     const { server, configMaps } = setup();
     const before = server.resourceVersion;
     await configMaps.create({ metadata: { name: 'a' } });
+    const justBefore = server.resourceVersion;
+    await configMaps.create({ metadata: { name: 'b' } });
     expect(server.compact()).toBe(server.resourceVersion);
+    const kept = await configMaps.watch({ resourceVersion: justBefore });
+    expect((await kept[Symbol.asyncIterator]().next()).value).toMatchObject({
+      type: 'ADDED',
+      object: { metadata: { name: 'b' } },
+    });
     const watch = await configMaps.watch({ resourceVersion: before });
     const event = (await watch[Symbol.asyncIterator]().next()).value;
     expect(event).toMatchObject({ type: 'ERROR', object: { code: 410, reason: 'Expired' } });
