@@ -2,8 +2,9 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SharedInformerFactoryOptions } from '../../cache/informer-factory.js';
-import type { ClientSet } from '../../client/kubernetes/clientset.js';
+import { ClientSet } from '../../client/kubernetes/clientset.js';
 import type { Clock } from '../../client/rest/clock.js';
+import { RESTClient } from '../../client/rest/rest-client.js';
 import { LeaderElector } from '../leader-election/leader-elector.js';
 import { LeaseLock } from '../leader-election/lease-lock.js';
 import type { LeaderCallbacks } from '../leader-election/options.js';
@@ -33,12 +34,17 @@ export interface ShardingContext {
  *
  * Guarantees: the manager's "leadership" becomes membership: it holds the Lease named after its shard (released on
  * a clean stop, after its controllers stopped), and its controllers run only while it does. `runnables` (the
- * drainer, and the sharder under its own election on `<ring>-sharder`) need that membership too.
+ * drainer, and the sharder under its own election on `<ring>-sharder`) need that membership too. Both Leases are
+ * written through a client of their own (same config and connection pool, its own rate limiter), as
+ * controller-runtime's leader election is: the sharder's placements and the drainer's releases, thousands at once
+ * in a large ring, never queue a renewal or the release on stop behind them.
  */
 export class ManagerSharding {
   readonly options: ShardingOptions;
   readonly shard: string;
   #factory: ShardedInformerFactory | undefined;
+  /** The Leases' client, made on first use from the manager's config. */
+  #leaseClients: ClientSet | undefined;
 
   /** Checks the options (ShardingOptionsError). */
   constructor(options: ShardingOptions) {
@@ -106,7 +112,8 @@ export class ManagerSharding {
 
   #elector(context: ShardingContext, leaseName: string, callbacks: LeaderCallbacks): LeaderElector {
     const o = this.options;
-    const leases = context.clientSet.coordinationV1().leases(o.leaseNamespace);
+    this.#leaseClients ??= new ClientSet(RESTClient.forConfig(context.clientSet.rest.config));
+    const leases = this.#leaseClients.coordinationV1().leases(o.leaseNamespace);
     return new LeaderElector({
       lock: new LeaseLock({
         // Only the shard Leases carry the ring label: the sharder's own Lease is no shard.

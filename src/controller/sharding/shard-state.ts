@@ -4,13 +4,13 @@ import type { Lease } from '../../client/kubernetes/coordination-v1/types.js';
 /**
  * A shard's state, from its Lease (named after the shard; held by the shard while it lives):
  * - `ready`: held by the shard and renewed within the lease duration.
- * - `expired`: held by the shard, not renewed for up to one more lease duration: maybe slow, still assigned to.
- * - `uncertain`: held by the shard, not renewed for two lease durations: the sharder takes the Lease over, which
- *   makes the shard `dead` and stops a shard that was only paused from renewing it.
+ * - `expired`: held by the shard, not renewed for a lease duration. The shard's elector stopped its controllers at
+ *   its renew deadline, as a client-go leader stops leading, so the sharder takes the Lease over at once; until that
+ *   write lands the shard keeps its objects.
  * - `dead`: released by the shard (a clean stop) or taken over by the sharder: its objects move without a drain.
  * - `orphaned`: dead for longer than {@link orphanTtlMs}: the sharder deletes the Lease.
  */
-export type ShardState = 'ready' | 'expired' | 'uncertain' | 'dead' | 'orphaned';
+export type ShardState = 'ready' | 'expired' | 'dead' | 'orphaned';
 
 /** How long a dead shard's Lease stays before the sharder deletes it (the research's one minute). */
 export const orphanTtlMs = 60_000;
@@ -30,7 +30,7 @@ export interface ShardStatus {
 
 /** Whether objects may be (or stay) assigned to a shard in `state`. */
 export function isAvailable(state: ShardState): boolean {
-  return state === 'ready' || state === 'expired' || state === 'uncertain';
+  return state === 'ready' || state === 'expired';
 }
 
 /**
@@ -55,7 +55,5 @@ export function shardStatus(lease: Readonly<Lease>, now: number): ShardStatus {
   if (!spec.holderIdentity || spec.holderIdentity !== shard) {
     return now < expiresAt + orphanTtlMs ? at('dead', expiresAt + orphanTtlMs) : at('orphaned', Infinity);
   }
-  if (now < expiresAt) return at('ready', expiresAt);
-  if (now < expiresAt + leaseDurationMs) return at('expired', expiresAt + leaseDurationMs);
-  return at('uncertain', now);
+  return now < expiresAt ? at('ready', expiresAt) : at('expired', now);
 }

@@ -45,7 +45,7 @@ export interface SharderOptions {
   readonly ownedResources?: readonly GroupVersionResource[] | undefined;
   /** Scopes the sharded objects to one namespace; absent = all namespaces. */
   readonly namespace?: string | undefined;
-  /** Written as holder when the sharder takes over an uncertain shard's Lease. */
+  /** Written as holder when the sharder takes over an expired shard's Lease. */
   readonly identity: string;
   /** Defaults to {@link defaultVirtualNodes}; every sharder of a ring must use the same count. */
   readonly virtualNodes?: number | undefined;
@@ -67,14 +67,15 @@ const minMembershipRecheckMs = 250;
  * runs per ring at a time.
  *
  * Guarantees:
- * - Shards are the ring's Leases in state ready, expired or uncertain; each primary object is placed on
+ * - Shards are the ring's Leases in state ready or expired; each primary object is placed on
  *   `HashRing.shardFor(<group>/<kind>/<namespace>/<name>)`, each owned object on its controller owner's shard.
  * - An object on a live shard is never relabelled to another shard: the sharder sets the drain label, and
  *   assigns it only after that shard removed both labels. An object on a dead or unknown shard is reassigned at once.
  * - Every write is a merge patch carrying the resourceVersion it was decided on: a concurrent change makes it
  *   fail with a Conflict and the object is decided again on its newer state.
- * - It takes over the Lease of an uncertain shard (2 lease durations without renewal), so that shard cannot renew
- *   it any more, and deletes Leases dead for over a minute.
+ * - It takes over the Lease of an expired shard (a lease duration without renewal, by which time the shard stopped
+ *   its controllers at its renew deadline), so that shard cannot renew it any more; only then do its objects move.
+ *   It deletes Leases dead for over a minute.
  * - Every object is looked at again whenever the set of live shards changes.
  */
 export class Sharder implements Runnable {
@@ -165,7 +166,9 @@ export class Sharder implements Runnable {
       if (!synced) return;
       this.#logger.info('sharder caches synced');
       await Promise.all([
-        ...controllers.map((c) => c.controller.start(signal, { shutdownTimeoutMs: 5_000 })),
+        // Placements in flight are called off at once when the term ends: each is one PATCH the next sharder decides
+        // again from what it reads, and one waiting on the client's rate limiter would hold the stop for nothing.
+        ...controllers.map((c) => c.controller.start(signal, { abortInFlight: signal })),
         this.#watchMembership(leases, controllers, membershipChanged, signal),
       ]);
     } finally {
@@ -182,13 +185,17 @@ export class Sharder implements Runnable {
     this.#primaries = primaries;
     const owned = (o.ownedResources ?? []).map((gvr) => {
       const informer = objects.forMetadata(gvr, { indexers: { [controllerUidIndex]: ownerUids } });
-      const controller = this.#controller(gvr.resource, (key) => this.#placeOwned(gvr, informer, primaries, key));
+      const controller = this.#controller(gvr.resource, (key, signal) =>
+        this.#placeOwned(gvr, informer, primaries, key, signal),
+      );
       enqueueOnEvents(informer, controller);
       return { controller, informer };
     });
     const wired: Wired[] = owned.map(({ controller, informer }) => ({ controller, informer }));
     for (const { resource, informer } of primaries) {
-      const controller = this.#controller(resource.resource, (key) => this.#placePrimary(resource, informer, key));
+      const controller = this.#controller(resource.resource, (key, signal) =>
+        this.#placePrimary(resource, informer, key, signal),
+      );
       enqueueOnEvents(informer, controller, (object) => {
         // Its owned objects follow an owner's every placement change.
         for (const child of owned) {
@@ -221,7 +228,7 @@ export class Sharder implements Runnable {
     }
   }
 
-  /** Updates the shards' states and the ring, acts on uncertain and orphaned Leases; returns the next state change. */
+  /** Updates the shards' states and the ring, acts on expired and orphaned Leases; returns the next state change. */
   async #checkMembership(
     leases: readonly Readonly<Lease>[],
     wired: readonly Wired[],
@@ -234,7 +241,7 @@ export class Sharder implements Runnable {
     for (const lease of leases) {
       const status = statuses.get(lease.metadata?.name ?? '') as ShardStatus;
       nextChangeAt = Math.min(nextChangeAt, status.nextChangeAt);
-      if (status.state === 'uncertain') await this.#takeOver(lease, status, signal);
+      if (status.state === 'expired') await this.#takeOver(lease, status, signal);
       if (status.state === 'orphaned') await this.#deleteLease(lease, signal);
     }
     const live = [...statuses.values()].filter((s) => isAvailable(s.state)).map((s) => s.shard);
@@ -252,11 +259,11 @@ export class Sharder implements Runnable {
     return nextChangeAt;
   }
 
-  /** Takes over an uncertain shard's Lease for two lease durations: the shard is dead from now on. */
+  /** Takes over an expired shard's Lease for two lease durations: the shard is dead from now on. */
   async #takeOver(lease: Readonly<Lease>, status: ShardStatus, signal: AbortSignal): Promise<void> {
     const now = formatMicroTime(this.#clock.now());
     const spec = lease.spec ?? {};
-    this.#logger.warn({ shard: status.shard }, 'shard lease not renewed for two lease durations: taking it over');
+    this.#logger.warn({ shard: status.shard }, 'shard lease not renewed for a lease duration: taking it over');
     try {
       await this.#leaseClient().update(
         {
@@ -291,15 +298,19 @@ export class Sharder implements Runnable {
     return this.#options.clientSet.coordinationV1().leases(this.#options.leaseNamespace);
   }
 
-  #controller(resource: string, place: (key: string) => Promise<void>): Controller {
+  #controller(resource: string, place: (key: string, signal: AbortSignal) => Promise<void>): Controller {
     return new Controller({
       name: `${this.name}/${resource}`,
       maxConcurrentReconciles: this.#options.workers ?? 4,
       logger: this.#logger,
       clock: this.#clock,
       ...(this.#options.metricsRegistry ? { metricsRegistry: this.#options.metricsRegistry } : {}),
-      reconciler: async (request) => {
-        await place(request.namespace ? `${request.namespace}/${request.name}` : request.name);
+      reconciler: async (request, { signal }) => {
+        try {
+          await place(request.namespace ? `${request.namespace}/${request.name}` : request.name, signal);
+        } catch (error) {
+          if (!signal.aborted) throw error; // called off as the term ended: no error, the next term decides again
+        }
       },
     });
   }
@@ -308,6 +319,7 @@ export class Sharder implements Runnable {
     resource: ShardedResource,
     informer: SharedIndexInformer<PartialObjectMetadata>,
     key: string,
+    signal: AbortSignal,
   ): Promise<void> {
     const object = informer.getIndexer().getByKey(key);
     if (object === undefined) return;
@@ -315,7 +327,7 @@ export class Sharder implements Runnable {
     const placement = placePrimary(current, this.#ring.shardFor(ringKey(resource, object)), (shard) =>
       this.#isLive(shard),
     );
-    await this.#apply(resource, object, placement);
+    await this.#apply(resource, object, placement, signal);
   }
 
   async #placeOwned(
@@ -323,6 +335,7 @@ export class Sharder implements Runnable {
     informer: SharedIndexInformer<PartialObjectMetadata>,
     primaries: readonly Primary[],
     key: string,
+    signal: AbortSignal,
   ): Promise<void> {
     const object = informer.getIndexer().getByKey(key);
     const ref = object && controllerOf(object);
@@ -333,7 +346,8 @@ export class Sharder implements Runnable {
       .getByKey(object.metadata.namespace ? `${object.metadata.namespace}/${ref.name}` : ref.name);
     const ownerPlacement =
       owner?.metadata.uid === ref.uid ? currentPlacement(owner.metadata, this.#options.ring) : undefined;
-    await this.#apply(gvr, object, placeOwned(currentPlacement(object.metadata, this.#options.ring), ownerPlacement));
+    const placement = placeOwned(currentPlacement(object.metadata, this.#options.ring), ownerPlacement);
+    await this.#apply(gvr, object, placement, signal);
   }
 
   #isLive(shard: string): boolean {
@@ -346,6 +360,7 @@ export class Sharder implements Runnable {
     gvr: GroupVersionResource,
     object: Readonly<PartialObjectMetadata>,
     placement: Placement,
+    signal: AbortSignal,
   ): Promise<void> {
     if (placement.action === 'keep') return;
     const ring = this.#options.ring;
@@ -356,8 +371,9 @@ export class Sharder implements Runnable {
     const meta = object.metadata;
     const client = new DynamicClient(this.#options.clientSet.rest).resource(gvr);
     try {
-      await (meta.namespace ? client.namespace(meta.namespace) : client).patch(meta.name ?? '', 'merge', {
-        metadata: { resourceVersion: meta.resourceVersion, labels },
+      const patch = { metadata: { resourceVersion: meta.resourceVersion, labels } };
+      await (meta.namespace ? client.namespace(meta.namespace) : client).patch(meta.name ?? '', 'merge', patch, {
+        signal,
       });
     } catch (error) {
       // Gone, or changed since: the watch brings the newer state, which enqueues the object again.

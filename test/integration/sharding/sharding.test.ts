@@ -1,5 +1,6 @@
 // Several sharded managers in one process on the shared control plane: spread, churn, a replica leaving, one joining.
-// Counts are scaled down from issue 16's 3,000 objects to 150 so the whole test runs in well under a minute here.
+// 150 objects, so this in-process test stays well under a minute; processes.test.ts runs issue 16's full 3,000 (and
+// their owned children) with each replica its own process.
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, inject, it, onTestFinished, vi } from 'vitest';
 import { newControllerManagedBy } from '../../../src/controller/builder.js';

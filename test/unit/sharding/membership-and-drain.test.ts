@@ -6,6 +6,7 @@ import {
   type CurrentPlacement,
   currentPlacement,
   drainLabel,
+  isAvailable,
   orphanTtlMs,
   placeOwned,
   placePrimary,
@@ -22,16 +23,16 @@ function lease(holder: string, renewedAt: number, seconds = 10): Lease {
 }
 
 describe('shard states', () => {
-  it('go ready → expired → uncertain as the renew time ages, by lease durations', async () => {
+  it('go ready → expired once a lease duration passed without renewal, and stay available until taken over', async () => {
     const clock = new FakeClock();
     const renewed = lease('shard-a', clock.now());
     expect(shardStatus(renewed, clock.now())).toMatchObject({ state: 'ready', nextChangeAt: clock.now() + 10_000 });
-    await clock.advance(10_000);
-    expect(shardStatus(renewed, clock.now())).toMatchObject({ state: 'expired', nextChangeAt: clock.now() + 10_000 });
     await clock.advance(9_999);
-    expect(shardStatus(renewed, clock.now()).state).toBe('expired');
+    expect(shardStatus(renewed, clock.now()).state).toBe('ready');
     await clock.advance(1);
-    expect(shardStatus(renewed, clock.now()).state).toBe('uncertain');
+    expect(shardStatus(renewed, clock.now())).toMatchObject({ state: 'expired', nextChangeAt: clock.now() });
+    expect(isAvailable('expired')).toBe(true);
+    expect(isAvailable('dead')).toBe(false);
   });
 
   it('are dead once released or taken over, and orphaned a minute after expiry', async () => {
