@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createLogger } from '../../logger.js';
 import type { Authenticator } from './auth/authenticator.js';
 import { createAuthenticator } from './auth/index.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, requestClock } from './clock.js';
 import type { RestConfig } from './config.js';
 import { connectionContext } from './connection-context.js';
 import { RestConfigError } from './errors.js';
@@ -71,7 +71,7 @@ export class RESTClient {
   static forConfig(config: RestConfig, options: RESTClientOptions = {}): RESTClient {
     const url = serverUrl(config);
     const logger = options.logger ?? config.logger ?? createLogger({ level: 'warn' });
-    const clock = options.clock ?? systemClock;
+    const clock = options.clock ?? requestClock;
     let identity: Promise<TransportIdentity> | undefined;
     const executor = new RequestExecutor({
       origin: url.origin,

@@ -1,7 +1,7 @@
 /** Reads pod logs line by line, of one or all containers, following them across cut connections. */
 import { Observable } from 'rxjs';
 import type { KubeObject } from '../meta.js';
-import { type Clock, systemClock } from '../rest/clock.js';
+import { type Clock, requestClock } from '../rest/clock.js';
 import { TransportError } from '../rest/errors.js';
 import { isConnectionReset } from '../rest/request-executor.js';
 import type { RESTClient } from '../rest/rest-client.js';
@@ -166,7 +166,7 @@ async function* containerLines(
     } catch (error) {
       failures = delivered ? 1 : failures + 1;
       if (signal.aborted || !resumable || !isCut(error) || failures > attempts) throw error;
-      await (options.clock ?? systemClock).sleep(delayMs, signal);
+      await (options.clock ?? requestClock).sleep(delayMs, signal);
     }
   }
 }
