@@ -76,7 +76,6 @@ class ResponseWatchStream<T extends KubeObject> implements WatchStream<T> {
   readonly #signal: AbortSignal | undefined;
   readonly #idleTimeoutMs: number;
   readonly #maxFrameBytes: number;
-  readonly #decoder = new TextDecoder();
   #closed = false;
   #iterated = false;
   /** Set when the watchdog fired; the iteration throws it. */
@@ -201,10 +200,10 @@ class ResponseWatchStream<T extends KubeObject> implements WatchStream<T> {
     }
   }
 
-  #decode(line: Uint8Array, index: number): WatchEvent<T> {
+  #decode(line: string, index: number): WatchEvent<T> {
     let event: unknown;
     try {
-      event = JSON.parse(this.#decoder.decode(line));
+      event = JSON.parse(line);
     } catch {
       throw new WatchDecodeError(this.#path, index, 'is not valid JSON');
     }
