@@ -190,7 +190,6 @@ export type {
   PortForwardOptions,
   PortForwardStreamOptions,
   PortMapping,
-  StreamConnectionOptions,
 } from './streams/index.js';
 export {
   attach,

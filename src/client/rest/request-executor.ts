@@ -49,18 +49,26 @@ export interface StreamingResponse {
   readonly body: Readable & AsyncIterable<Uint8Array>;
 }
 
-/** What the executor is built from (resolved by the RESTClient). */
-export interface ExecutorParts {
+/**
+ * How a RESTClient reaches its apiserver as its user, resolved once per client: what its requests use and what its
+ * streams (exec, port-forward) reuse for their WebSockets.
+ */
+export interface ConnectionParts {
+  /** `scheme://host:port` of the apiserver. */
   readonly origin: string;
   readonly transport: Transport;
-  /** The TLS identity of the config (files read), before the authenticator's certificate is applied. */
+  /** The TLS identity of the config (files read once), before the authenticator's certificate is applied. */
   readonly identity: () => Promise<TransportIdentity>;
   readonly authenticator: Authenticator;
+  readonly logger: Logger;
+  readonly userAgent: string;
+}
+
+/** What the executor is built from (resolved by the RESTClient). */
+export interface ExecutorParts extends ConnectionParts {
   readonly rateLimiter: RateLimiter | undefined;
   readonly clock: Clock;
   readonly warningHandler: WarningHandler;
-  readonly logger: Logger;
-  readonly userAgent: string;
   /** Applied to non-streaming requests without their own timeout; 0 means none. */
   readonly defaultTimeoutMs: number;
   /** Do not ask for gzip-compressed responses. */

@@ -10,7 +10,7 @@ import { connectionContext } from './connection-context.js';
 import { RestConfigError } from './errors.js';
 import { type RateLimiter, rateLimiterFor } from './rate-limiter.js';
 import { type PatchType, patchContentTypes, Request, type RequestContext } from './request.js';
-import { RequestExecutor } from './request-executor.js';
+import { type ConnectionParts, RequestExecutor } from './request-executor.js';
 import type { RequestObserver } from './request-observer.js';
 import { defaultTransportCache, dispatcherTransport, type Transport, type TransportIdentity } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
@@ -20,10 +20,10 @@ import { createDedupingWarningLogger, type WarningHandler } from './warnings.js'
 export interface RESTClientOptions {
   /**
    * Where connections come from; defaults to `config.dispatcher` when set, else the process-wide TransportCache
-   * (shared by equal configs).
+   * (shared by equal configs). The client's streams (exec, port-forward) use it too.
    */
   readonly transport?: Transport;
-  /** Defaults to `createAuthenticator(config)`. */
+  /** Defaults to `createAuthenticator(config)`. The client's streams (exec, port-forward) use it too. */
   readonly authenticator?: Authenticator;
   /**
    * Overrides the limiter built from `config.qps`/`config.burst` (defaults 50/100, see defaultQps); pass one limiter
@@ -41,12 +41,26 @@ export interface RESTClientOptions {
 }
 
 /**
+ * The connection of one RESTClient: its ConnectionParts and the path prefix of its host.
+ *
+ * @internal Handed to this package's streams by {@link connectionOf}; not exported from any entry point.
+ */
+export interface ClientConnection extends ConnectionParts {
+  /** The path prefix of the config's host (`''` or `/prefix`). */
+  readonly pathPrefix: string;
+}
+
+/** Reads a client's private connection; set by RESTClient's static block, so only this module can reach it. */
+let readConnection: (client: RESTClient) => ClientConnection;
+
+/**
  * Sends requests to one apiserver as one identity. Start each request with a verb method and chain the builder.
  *
  * Guarantees: every request and retry passes the client's rate limiter and asks the authenticator for current
  * credentials; clients built from equal configs (same host, TLS identity and proxy) with the default transport
  * share one undici pool of HTTP/1.1 keep-alive connections; the client holds no per-request state and may be used
- * concurrently; nothing it logs or throws contains a credential.
+ * concurrently; nothing it logs or throws contains a credential; streams opened on it (exec, attach, port-forward,
+ * copy) use its own transport, TLS identity and authenticator, so one exec-plugin run and one token cache serve both.
  *
  * @example
  * const client = RESTClient.forConfig(config);
@@ -56,10 +70,17 @@ export interface RESTClientOptions {
 export class RESTClient {
   readonly config: RestConfig;
   readonly #context: RequestContext;
+  /** The same transport, identity and authenticator objects #context's executor uses. */
+  readonly #connection: ClientConnection;
 
-  private constructor(config: RestConfig, context: RequestContext) {
+  static {
+    readConnection = (client) => client.#connection;
+  }
+
+  private constructor(config: RestConfig, context: RequestContext, connection: ClientConnection) {
     this.config = config;
     this.#context = context;
+    this.#connection = connection;
   }
 
   /**
@@ -73,8 +94,9 @@ export class RESTClient {
     const logger = options.logger ?? config.logger ?? createLogger({ level: 'warn' });
     const clock = options.clock ?? requestClock;
     let identity: Promise<TransportIdentity> | undefined;
-    const executor = new RequestExecutor({
+    const connection: ClientConnection = {
       origin: url.origin,
+      pathPrefix: url.pathname.replace(/\/+$/, ''),
       transport:
         options.transport ?? (config.dispatcher ? dispatcherTransport(config.dispatcher) : defaultTransportCache()),
       identity: () => {
@@ -82,18 +104,21 @@ export class RESTClient {
         return identity;
       },
       authenticator: options.authenticator ?? createAuthenticator(config, { logger }),
+      logger,
+      userAgent: config.userAgent ?? defaultUserAgent,
+    };
+    const { pathPrefix, ...parts } = connection;
+    const executor = new RequestExecutor({
+      ...parts,
       rateLimiter: options.rateLimiter ?? rateLimiterFor(config, clock),
       clock,
       warningHandler: options.warningHandler ?? createDedupingWarningLogger(logger),
-      logger,
-      userAgent: config.userAgent ?? defaultUserAgent,
       defaultTimeoutMs: config.timeoutMs ?? 0,
       disableCompression: config.disableCompression ?? false,
       observer: options.observer,
       connection: connectionContext(config, options.authenticator !== undefined),
     });
-    const pathPrefix = url.pathname.replace(/\/+$/, '');
-    return new RESTClient(config, { executor, pathPrefix, observer: options.observer });
+    return new RESTClient(config, { executor, pathPrefix, observer: options.observer }, connection);
   }
 
   /** Starts a GET request. */
@@ -123,6 +148,17 @@ export class RESTClient {
   patch(type: PatchType): Request {
     return new Request(this.#context, 'PATCH').setHeader('content-type', patchContentTypes[type]);
   }
+}
+
+/**
+ * The transport, TLS identity, authenticator, user agent and logger `client`'s requests use, so a stream opens its
+ * connection as the same user on the same pool: one exec-plugin run and one token cache per client, as client-go's
+ * SPDY and WebSocket executors reuse the rest.Config's transport.
+ *
+ * @internal For src/client/streams only; not exported from any entry point.
+ */
+export function connectionOf(client: RESTClient): ClientConnection {
+  return readConnection(client);
 }
 
 /**

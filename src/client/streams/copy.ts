@@ -4,12 +4,11 @@ import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { create as createTar, extract as extractTar } from 'tar';
 import type { RESTClient } from '../rest/rest-client.js';
-import type { StreamConnectionOptions } from './connection.js';
 import { NonZeroExitCodeError } from './errors.js';
 import { exec } from './exec.js';
 
 /** Options of copyToPod and copyFromPod. */
-export interface CopyOptions extends StreamConnectionOptions {
+export interface CopyOptions {
   readonly namespace: string;
   readonly pod: string;
   readonly container?: string;

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Status } from '../meta.js';
 import type { RESTClient } from '../rest/rest-client.js';
 import { ChannelSession, v4Protocol, v5Protocol } from './channels.js';
-import { connect, type StreamConnectionOptions } from './connection.js';
+import { connect } from './connection.js';
 import { NonZeroExitCodeError, RemoteCommandError, StreamClosedError, StreamProtocolError } from './errors.js';
 
 const stdinChannel = 0;
@@ -13,7 +13,7 @@ const errorChannel = 3;
 const resizeChannel = 4;
 
 /** What attach and exec share: the pod, the container, which streams to open. */
-export interface AttachOptions extends StreamConnectionOptions {
+export interface AttachOptions {
   readonly namespace: string;
   readonly pod: string;
   /** Required when the pod has more than one container. */
@@ -134,7 +134,7 @@ async function open(
   for (const [name, value] of Object.entries(flags)) query.push([name, String(value)]);
   if (options.container) query.push(['container', options.container]);
   const path = `/api/v1/namespaces/${encodeURIComponent(options.namespace)}/pods/${encodeURIComponent(options.pod)}/${subresource}`;
-  const ws = await connect(rest, { path, query, protocols: [v5Protocol, v4Protocol], signal: options.signal }, options);
+  const ws = await connect(rest, { path, query, protocols: [v5Protocol, v4Protocol], signal: options.signal });
   const session = new ChannelSession(ws);
   const stdout = flags.stdout ? session.readable(stdoutChannel) : undefined;
   const stderr = flags.stderr ? session.readable(stderrChannel) : undefined;

@@ -1,5 +1,4 @@
 /** Exports exec, attach, port-forward, copy and log streams, built on a RESTClient's connections and credentials. */
-export type { StreamConnectionOptions } from './connection.js';
 export { type CopyOptions, copyFromPod, copyToPod } from './copy.js';
 export {
   NonZeroExitCodeError,

@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { RESTClient } from '../rest/rest-client.js';
 import { ChannelSession, channelHighWaterMark, v4Protocol } from './channels.js';
-import { connect, type StreamConnectionOptions } from './connection.js';
+import { connect } from './connection.js';
 import { PortForwardError, StreamClosedError } from './errors.js';
 
 /** Per forwarded port: data on channel 2i, errors on 2i+1; we open one port per connection, so 0 and 1. */
@@ -14,7 +14,7 @@ const errorChannel = 1;
 const portHeaderBytes = 2;
 
 /** Options of openPortForwardStream. */
-export interface PortForwardStreamOptions extends StreamConnectionOptions {
+export interface PortForwardStreamOptions {
   readonly namespace: string;
   readonly pod: string;
   /** The port in the pod. */
@@ -39,7 +39,7 @@ export async function openPortForwardStream(rest: RESTClient, options: PortForwa
     protocols: [v4Protocol],
     signal: options.signal,
   };
-  const ws = await connect(rest, target, options);
+  const ws = await connect(rest, target);
   const session = new ChannelSession(ws, { headerBytes: portHeaderBytes });
   const stream = new PortForwardStream(session);
   session.route(dataChannel, (data) => data === null || stream.push(data));
@@ -94,7 +94,7 @@ export interface PortMapping {
 }
 
 /** Options of portForward. */
-export interface PortForwardOptions extends StreamConnectionOptions {
+export interface PortForwardOptions {
   readonly namespace: string;
   readonly pod: string;
   readonly ports: readonly PortMapping[];
@@ -204,8 +204,8 @@ function forward(state: Forwarding, socket: Socket, remotePort: number): void {
   socket.once('close', () => open.delete(socket));
   // Hold local bytes until the pod side is connected.
   socket.pause();
-  const { onError: _onError, ports: _ports, address: _address, ...streamOptions } = state.options;
-  openPortForwardStream(state.rest, { ...streamOptions, port: remotePort, signal: stop.signal }).then((stream) => {
+  const { namespace, pod } = state.options;
+  openPortForwardStream(state.rest, { namespace, pod, port: remotePort, signal: stop.signal }).then((stream) => {
     if (socket.destroyed) return void stream.destroy();
     open.add(stream);
     stream.once('close', () => open.delete(stream));

@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RESTClient, StatusError } from '../../../src/client/index.js';
+import { RESTClient, type RESTClientOptions, StatusError } from '../../../src/client/index.js';
 import type { Authenticator } from '../../../src/client/rest/auth/authenticator.js';
 import { execCommand, StreamProtocolError } from '../../../src/client/streams/index.js';
 import { exitStatus } from './support/local-exec.js';
@@ -16,10 +16,13 @@ afterEach(async () => {
   agent = undefined;
 });
 
-async function clientFor(options: Omit<TestServerOptions, 'protocols'>): Promise<RESTClient> {
+async function clientFor(
+  options: Omit<TestServerOptions, 'protocols'>,
+  restOptions: RESTClientOptions = {},
+): Promise<RESTClient> {
   server = await startTestServer({ protocols: ['v5.channel.k8s.io'], ...options });
   agent = new Agent();
-  return RESTClient.forConfig({ host: server.host, dispatcher: agent });
+  return RESTClient.forConfig({ host: server.host, dispatcher: agent }, restOptions);
 }
 
 const target = { namespace: 'default', pod: 'web', command: ['run'] };
@@ -90,19 +93,22 @@ describe('the WebSocket framing', () => {
         return true;
       },
     };
-    const rest = await clientFor({
-      reject: (request, respond) => {
-        if (request.headers.authorization === 'Bearer fresh') return false;
-        respond(401, { kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 });
-        return true;
+    const rest = await clientFor(
+      {
+        reject: (request, respond) => {
+          if (request.headers.authorization === 'Bearer fresh') return false;
+          respond(401, { kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 });
+          return true;
+        },
+        onSocket: (ws) => {
+          ws.send(3, JSON.stringify(exitStatus(0)));
+          ws.close();
+        },
       },
-      onSocket: (ws) => {
-        ws.send(3, JSON.stringify(exitStatus(0)));
-        ws.close();
-      },
-    });
+      { authenticator },
+    );
 
-    const result = await execCommand(rest, { ...target, authenticator });
+    const result = await execCommand(rest, target);
 
     expect(result.exitCode).toBe(0);
     expect(server?.requests.map((request) => request.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh']);
