@@ -1,7 +1,14 @@
-// Measures the workqueue's hot paths: add/get/done, deduplicated adds, and 100k delayed adds through one timer.
+// Measures the workqueue's hot paths: add/get/done (awaiting get, or tryGet first as workers do, also through the
+// rate-limiting queue), deduplicated adds, and 100k delayed adds through one timer.
 // Run: npm run bench -- controller/workqueue (Node 24 runs this file as is; it uses the built dist/).
 import type { Clock } from '../../dist/client/rest/clock.js';
-import { newDelayingQueue, newQueue } from '../../dist/controller/index.js';
+import {
+  newDelayingQueue,
+  newItemExponentialFailureRateLimiter,
+  newQueue,
+  newRateLimitingQueue,
+  type Queue,
+} from '../../dist/controller/index.js';
 import { report, summarize } from '../report.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -26,12 +33,12 @@ function manualClock(): Clock & { fire(at: number): void } {
   };
 }
 
-async function addGetDone(): Promise<number> {
-  const queue = newQueue<string>();
+/** Adds every key, then takes and finishes each: `await get()` per item, or the workers' `tryGet()` first. */
+async function addGetDone(queue: Queue<string>, take: 'get' | 'tryGet'): Promise<number> {
   const begin = performance.now();
   for (const key of keys) queue.add(key);
   for (let i = 0; i < n; i++) {
-    const result = await queue.get();
+    const result = take === 'get' ? await queue.get() : (queue.tryGet() ?? (await queue.get()));
     if (!result.shutdown) queue.done(result.item);
   }
   return performance.now() - begin;
@@ -55,18 +62,27 @@ async function delayedAdds(): Promise<number> {
   return performance.now() - begin;
 }
 
-const samples = { addGetDone: [] as number[], dedup: [] as number[], delayed: [] as number[] };
+const rateLimiter = newItemExponentialFailureRateLimiter<string>({ baseDelayMs: 5, maxDelayMs: 1_000_000 });
+const measures = {
+  get: () => addGetDone(newQueue<string>(), 'get'),
+  tryGet: () => addGetDone(newQueue<string>(), 'tryGet'),
+  rateLimiting: () => addGetDone(newRateLimitingQueue<string>({ rateLimiter }), 'tryGet'),
+  dedup: async () => dedupAdds(),
+  delayed: delayedAdds,
+};
+const samples = Object.fromEntries(Object.keys(measures).map((name) => [name, [] as number[]]));
 for (let i = 0; i <= runs; i++) {
-  const [a, b, c] = [await addGetDone(), dedupAdds(), await delayedAdds()];
-  // The first run warms up the JIT and is not counted.
-  if (i === 0) continue;
-  samples.addGetDone.push(a);
-  samples.dedup.push(b);
-  samples.delayed.push(c);
+  for (const [name, measure] of Object.entries(measures)) {
+    const ms = await measure();
+    // The first run warms up the JIT and is not counted.
+    if (i > 0) samples[name]?.push(ms);
+  }
 }
-const perItem = (ms: number[], count: number): number[] => ms.map((total) => (total * 1e6) / count);
+const perItem = (name: string, count: number): number[] => (samples[name] ?? []).map((ms) => (ms * 1e6) / count);
 report('workqueue', [
-  summarize(`add, get and done of ${n} keys (per item)`, perItem(samples.addGetDone, n), 'ns'),
-  summarize(`add of ${n} keys already queued (per add)`, perItem(samples.dedup, 10 * n), 'ns'),
-  summarize(`addAfter of ${n} keys, then all ready (per item)`, perItem(samples.delayed, n), 'ns'),
+  summarize(`add, get and done of ${n} keys (per item)`, perItem('get', n), 'ns'),
+  summarize(`add, tryGet and done of ${n} keys, as a worker takes them (per item)`, perItem('tryGet', n), 'ns'),
+  summarize(`the same through a rate-limiting queue (per item)`, perItem('rateLimiting', n), 'ns'),
+  summarize(`add of ${n} keys already queued (per add)`, perItem('dedup', 10 * n), 'ns'),
+  summarize(`addAfter of ${n} keys, then all ready (per item)`, perItem('delayed', n), 'ns'),
 ]);

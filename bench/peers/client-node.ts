@@ -1,7 +1,7 @@
 // The @kubernetes/client-node peer: its informer (makeInformer over listPodForAllNamespaces) on the replay server.
 // Run by peers.bench.ts: node bench/peers/client-node.ts <url> full <objects> <events>
 import { ADD, CoreV1Api, KubeConfig, makeInformer, UPDATE } from '@kubernetes/client-node';
-import { control, countTo, finish, measure, peerArgs } from './protocol.ts';
+import { control, countTo, cpuMs, finish, measure, peerArgs } from './protocol.ts';
 
 const { url, objects, events } = peerArgs();
 const config = new KubeConfig();
@@ -23,14 +23,17 @@ await adds.reached;
 const syncMs = performance.now() - begin;
 const afterSync = measure();
 const burstBegin = performance.now();
+const burstCpu = cpuMs();
 await control(url, 'burst');
 await updates.reached;
 const eventsPerSec = events / ((performance.now() - burstBegin) / 1000);
+const burstCpuMs = cpuMs() - burstCpu;
 finish({
   peer: 'client-node',
   mode: 'full',
   syncMs,
   eventsPerSec,
+  burstCpuMs,
   afterSync,
   afterBurst: measure(),
   objects: informer.list().length,

@@ -1,7 +1,9 @@
 // Measures kubeloop beside its peers end to end over HTTP: each informer in its own process on the same replayed
 // pods (loopback server), rotated between repeats; prints every figure and each target's ratio from the same run.
-// Run: npm run bench -- peers (N = 10k and 50k), or npm run bench:quick (N = 10k, gates kubeloop vs client-node).
-// BENCH_PEER_OBJECTS (comma-separated), BENCH_PEER_EVENTS and BENCH_PEER_REPEATS override the sizes.
+// Run: npm run bench -- peers (N = 10k and 50k, then 100k pods for kubeloop and client-go only, which fails the run
+// unless kubeloop syncs them within its 2 GiB heap), or npm run bench:quick (N = 10k, gates kubeloop vs client-node).
+// BENCH_PEER_OBJECTS (comma-separated), BENCH_PEER_LARGE ('' skips the 100k run), BENCH_PEER_EVENTS and
+// BENCH_PEER_REPEATS override the sizes.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
@@ -9,11 +11,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { machine } from '../report.ts';
 import type { PeerResult } from './protocol.ts';
-import { printPeers, printTargets, printWorkqueue, type Runs } from './tables.ts';
+import { printPeers, printRelist, printTargets, printWorkqueue, type Runs } from './tables.ts';
 
 const quick = process.argv.includes('--quick');
 const here = import.meta.dirname;
-const sizes = (process.env.BENCH_PEER_OBJECTS ?? (quick ? '10000' : '10000,50000')).split(',').map(Number);
+const sizes = (process.env.BENCH_PEER_OBJECTS ?? (quick ? '10000' : '10000,50000'))
+  .split(',')
+  .filter(Boolean)
+  .map(Number);
+const large = (process.env.BENCH_PEER_LARGE ?? (quick ? '' : '100000')).split(',').filter(Boolean).map(Number);
 const events = Number(process.env.BENCH_PEER_EVENTS ?? 50_000);
 // Quick runs only three short processes, so it can afford more repeats against a loaded CI machine.
 const repeats = Number(process.env.BENCH_PEER_REPEATS ?? (quick ? 5 : 3));
@@ -99,16 +105,33 @@ const peers: Peer[] = [node('kubeloop', 'full'), node('client-node', 'full'), no
 if (!quick) peers.push(node('kubeloop', 'stripped'), node('kubeloop', 'metadata'));
 if (binary) peers.push(go(binary, 'full'), go(binary, 'stripped'), go(binary, 'metadata'));
 
-let gateRatio = Number.POSITIVE_INFINITY;
-for (const objects of sizes) {
+/** Runs `runPeers` on a replay server of `objects` pods and prints their tables; returns the runs. */
+async function measureAt(objects: number, runPeers: readonly Peer[]): Promise<Runs> {
   const load = loadavg()[0]?.toFixed(1);
   const server = await startServer(objects);
-  const runs = rotated(peers, (peer) => peer.command(server.url, objects));
+  const runs = rotated(runPeers, (peer) => peer.command(server.url, objects));
   server.process.kill();
   const title = `${objects} pods (~3.1 KB), a burst of ${events} MODIFIED events, ${repeats} rotated repeats`;
   console.log(`\n### Peers: ${title}\n\n${machine(goVersion)} · load average ${load} → ${loadavg()[0]?.toFixed(1)}\n`);
-  printPeers(runs);
-  gateRatio = Math.min(gateRatio, printTargets(runs));
+  printPeers(runs, events);
+  printRelist(runs);
+  return runs;
+}
+
+let gateRatio = Number.POSITIVE_INFINITY;
+for (const objects of sizes) gateRatio = Math.min(gateRatio, printTargets(await measureAt(objects, peers)));
+// The large run: kubeloop must sync every pod within its 2 GiB heap (no V8 string-length failure either).
+for (const objects of large) {
+  const runs = await measureAt(
+    objects,
+    peers.filter((p) => p.label === 'kubeloop full' || p.label === 'client-go full'),
+  );
+  printTargets(runs);
+  const failed = (runs.get('kubeloop full') ?? []).filter((r) => r?.objects !== objects).length;
+  if (failed > 0) {
+    console.error(`bench peers: kubeloop did not sync ${objects} pods within a 2 GiB heap in ${failed} run(s)`);
+    process.exitCode = 1;
+  }
 }
 if (!quick) {
   const wq = [node('kubeloop', 'workqueue'), ...(binary ? [go(binary, 'workqueue')] : [])];

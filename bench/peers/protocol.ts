@@ -1,4 +1,5 @@
 // Shares what every Node peer of the benchmark does the same way: arguments, memory figures, control calls, output.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -22,6 +23,12 @@ export interface PeerResult {
   readonly parseEventsPerSec?: number;
   readonly afterSync?: Memory;
   readonly afterBurst?: Memory;
+  /** CPU time (user + system, all threads) the process spent on the burst. */
+  readonly burstCpuMs?: number;
+  /** The floor only: JSON.parse of the burst's bytes in memory, each object kept in a Map as a cache keeps it. */
+  readonly parseKeepEventsPerSec?: number;
+  /** A relist after the burst (the server expired the watch): its duration and peak RSS; steady is afterBurst. */
+  readonly relist?: { readonly ms: number; readonly peakRss: number };
   readonly objects?: number;
   readonly workqueue?: Record<string, number>;
 }
@@ -58,6 +65,55 @@ export function countTo(target: number): { count: () => void; reached: Promise<v
     },
     reached,
   };
+}
+
+/** CPU time (user + system) this process has used so far, in ms. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The kernel's RSS high-water mark of this process (VmHWM), in bytes; undefined where /proc is missing. */
+function rssHighWaterMark(): number | undefined {
+  try {
+    const line = /^VmHWM:\s*(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    return line ? Number(line[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Expires the watch (the server ends it with a 410 ERROR event, so the informer relists) and measures the relist
+ * until `relisted` resolves: its duration and peak RSS. The peak is the kernel's high-water mark, reset first
+ * (clear_refs 5, Linux), and at least the largest RSS sampled every 5 ms, which alone is used without /proc.
+ * Undefined when the relist did not end within 2 minutes: the peer's other figures are still reported.
+ */
+export async function relist(url: string, relisted: Promise<void>): Promise<PeerResult['relist']> {
+  let reset = true;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    reset = false;
+  }
+  let sampled = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage.rss());
+  }, 5);
+  const begin = performance.now();
+  await control(url, 'expire');
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    relisted.then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), 120_000);
+    }),
+  ]);
+  const ms = performance.now() - begin;
+  clearTimeout(timer);
+  clearInterval(sampler);
+  const mark = reset ? rssHighWaterMark() : undefined;
+  return ended ? { ms, peakRss: Math.max(sampled, mark ?? 0) } : undefined;
 }
 
 /** Prints the result as the one JSON line the runner reads, and exits (informers keep the process alive). */

@@ -41,18 +41,50 @@ function ratios(
 }
 
 /** One row per process: medians over the repeats. */
-export function printPeers(runs: Runs): void {
+export function printPeers(runs: Runs, events: number): void {
   console.log(
-    '| process | sync | watch events/s | heap after sync | RSS after sync | heap after burst | RSS after burst |',
+    '| process | sync | watch events/s | CPU per event | heap after sync | RSS after sync | heap after burst | ' +
+      'RSS after burst |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const label of runs.keys()) {
     const m = (pick: (r: PeerResult) => number | undefined): number => median(figure(runs, label, pick));
-    const floor = label === 'floor' ? ` (JSON.parse alone, in memory: ${fixed(m((r) => r.parseEventsPerSec))})` : '';
+    const floor =
+      label === 'floor'
+        ? ` (JSON.parse in memory: ${fixed(m((r) => r.parseEventsPerSec))}; ` +
+          `kept in a Map: ${fixed(m((r) => r.parseKeepEventsPerSec))})`
+        : '';
+    const cpu = m((r) => (r.burstCpuMs === undefined ? undefined : (r.burstCpuMs * 1000) / events));
     console.log(
-      `| ${label} | ${fixed(m((r) => r.syncMs))} ms | ${fixed(m((r) => r.eventsPerSec))}${floor} | ` +
+      `| ${label} | ${fixed(m((r) => r.syncMs))} ms | ${fixed(m((r) => r.eventsPerSec))}${floor} | ${fixed(cpu)} µs | ` +
         `${mib(m((r) => r.afterSync?.heap))} | ${mib(m((r) => r.afterSync?.rss))} | ` +
         `${mib(m((r) => r.afterBurst?.heap))} | ${mib(m((r) => r.afterBurst?.rss))} |`,
+    );
+  }
+}
+
+/**
+ * The relist after the burst (the server expired the watch with a 410): duration, RSS before (after the burst,
+ * the steady state) and at its peak, and peak ÷ steady per repeat, with the goal on kubeloop's processes.
+ */
+export function printRelist(runs: Runs): void {
+  const labels = [...runs.keys()].filter((label) => figure(runs, label, (r) => r.relist?.peakRss).length > 0);
+  if (labels.length === 0) return;
+  console.log(
+    '\n| relist after a 410 | relist time | RSS steady | RSS peak | peak ÷ steady: median (min–max) | goal | met |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const label of labels) {
+    const m = (pick: (r: PeerResult) => number | undefined): number => median(figure(runs, label, pick));
+    const ratios = figure(runs, label, (r) =>
+      r.relist && r.afterBurst ? r.relist.peakRss / r.afterBurst.rss : undefined,
+    );
+    const ratio = median(ratios);
+    const ours = label.startsWith('kubeloop');
+    console.log(
+      `| ${label} | ${fixed(m((r) => r.relist?.ms))} ms | ${mib(m((r) => r.afterBurst?.rss))} | ` +
+        `${mib(m((r) => r.relist?.peakRss))} | ${fixed(ratio)} (${fixed(Math.min(...ratios))}–${fixed(Math.max(...ratios))}) | ` +
+        `${ours ? '≤ 1.3' : ''} | ${ours ? (ratio <= 1.3 ? 'yes' : 'no') : ''} |`,
     );
   }
 }
@@ -74,6 +106,8 @@ interface Target {
 
 const rate = (r: PeerResult): number | undefined => r.eventsPerSec;
 const sync = (r: PeerResult): number | undefined => r.syncMs;
+/** Every peer bursts the same events, so CPU per burst compares as CPU per event. */
+const burstCpu = (r: PeerResult): number | undefined => r.burstCpuMs;
 const rss = (r: PeerResult): number | undefined => r.afterBurst?.rss;
 const heap = (r: PeerResult): number | undefined => r.afterBurst?.heap;
 const full = 'kubeloop full';
@@ -89,8 +123,17 @@ const targets: readonly Target[] = [
     theirPick: (r) => r.parseEventsPerSec,
     min: 0.8,
   },
+  {
+    name: 'watch events/s ÷ JSON.parse floor, objects kept in a Map (in memory)',
+    ours: full,
+    theirs: 'floor',
+    pick: rate,
+    theirPick: (r) => r.parseKeepEventsPerSec,
+  },
   { name: 'watch events/s ÷ fetch + JSON.parse loop', ours: full, theirs: 'floor', pick: rate },
+  { name: 'watch CPU (ms per burst) ÷ client-node', ours: full, theirs: 'client-node', pick: burstCpu },
   { name: 'watch events/s ÷ client-go (JSON)', ours: full, theirs: goFull, pick: rate },
+  { name: 'watch CPU (ms per burst) ÷ client-go (JSON)', ours: full, theirs: goFull, pick: burstCpu },
   { name: 'sync time ÷ client-go (JSON)', ours: full, theirs: goFull, pick: sync, max: 0.5 },
   { name: 'sync time ÷ client-node', ours: full, theirs: 'client-node', pick: sync },
   { name: 'RSS after sync + burst ÷ client-go', ours: full, theirs: goFull, pick: rss, bytes: true, max: 1.5 },

@@ -194,14 +194,10 @@ export class Controller {
 
   /** One worker: takes keys until `signal` aborts (a running reconcile is finished first). */
   async #work(signal: AbortSignal): Promise<void> {
-    for (;;) {
-      let next: Awaited<ReturnType<RateLimitingQueue<string>['get']>>;
-      try {
-        next = await this.#queue.get(signal);
-      } catch {
-        return; // the signal aborted: no key was taken
-      }
-      if (next.shutdown) return;
+    while (!signal.aborted) {
+      // A queued key is taken at once; a promise is made only when the worker has to wait for one.
+      const next = this.#queue.tryGet() ?? (await this.#queue.get(signal).catch(() => undefined));
+      if (next === undefined || next.shutdown) return; // undefined: the signal aborted, no key was taken
       await this.#reconcileKey(next.item);
     }
   }

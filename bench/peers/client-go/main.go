@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -40,17 +41,62 @@ func measure() memory {
 
 // vmRSS reads the resident set size from /proc/self/status, as the kernel (and a container limit) counts it.
 func vmRSS() int64 {
+	return procStatus("VmRSS:")
+}
+
+// procStatus reads one kB field of /proc/self/status, in bytes; -1 when missing.
+func procStatus(field string) int64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return -1
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(line, "VmRSS:")), " kB"), 10, 64)
+		if strings.HasPrefix(line, field) {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(line, field)), " kB"), 10, 64)
 			return kb * 1024
 		}
 	}
 	return -1
+}
+
+// cpuMs is the CPU time (user + system, all threads) the process has used so far.
+func cpuMs() float64 {
+	var usage syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &usage)
+	return float64(usage.Utime.Nano()+usage.Stime.Nano()) / 1e6
+}
+
+// relist expires the watch (a 410 ERROR event makes the informer relist) and measures the relist until reached
+// closes, as bench/peers/protocol.ts does: the kernel's RSS high-water mark (reset first), and RSS sampled every 5 ms.
+func relist(url string, reached <-chan struct{}) map[string]float64 {
+	reset := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+	var sampled atomic.Int64
+	sampled.Store(vmRSS())
+	stop := make(chan struct{})
+	go func() {
+		ticker := time.NewTicker(5 * time.Millisecond)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ticker.C:
+				if rss := vmRSS(); rss > sampled.Load() {
+					sampled.Store(rss)
+				}
+			}
+		}
+	}()
+	begin := time.Now()
+	control(url, "expire")
+	<-reached
+	ms := float64(time.Since(begin).Microseconds()) / 1000
+	close(stop)
+	peak := sampled.Load()
+	if mark := procStatus("VmHWM:"); reset && mark > peak {
+		peak = mark
+	}
+	return map[string]float64{"ms": ms, "peakRss": float64(peak)}
 }
 
 // counter counts handler calls and closes reached once the count hits target.
@@ -105,9 +151,12 @@ func runInformer(url, mode string, n, m int64) map[string]any {
 	adds, updates := &counter{}, &counter{}
 	adds.arm(n)
 	updates.arm(m)
+	// After the burst, updates count the relist instead: it updates every pod the burst changed.
+	var onUpdate atomic.Pointer[counter]
+	onUpdate.Store(updates)
 	_, _ = informer.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(any) { adds.inc() },
-		UpdateFunc: func(any, any) { updates.inc() },
+		UpdateFunc: func(any, any) { onUpdate.Load().inc() },
 	})
 	begin := time.Now()
 	go informer.Run(ctx.Done())
@@ -115,13 +164,24 @@ func runInformer(url, mode string, n, m int64) map[string]any {
 	syncMs := float64(time.Since(begin).Microseconds()) / 1000
 	afterSync := measure()
 	begin = time.Now()
+	burstCpu := cpuMs()
 	control(url, "burst")
 	<-updates.reached
 	burstSeconds := time.Since(begin).Seconds()
+	burstCpuMs := cpuMs() - burstCpu
 	afterBurst := measure()
-	return map[string]any{
-		"syncMs": syncMs, "eventsPerSec": float64(m) / burstSeconds,
-		"afterSync": afterSync, "afterBurst": afterBurst, "objects": len(informer.GetStore().ListKeys())}
+	result := map[string]any{
+		"syncMs": syncMs, "eventsPerSec": float64(m) / burstSeconds, "burstCpuMs": burstCpuMs,
+		"afterSync": afterSync, "afterBurst": afterBurst}
+	// Only when the burst changed every pod can the relist's end be counted (unchanged pods go unannounced).
+	if m >= n {
+		relisted := &counter{}
+		relisted.arm(n)
+		onUpdate.Store(relisted)
+		result["relist"] = relist(url, relisted.reached)
+	}
+	result["objects"] = len(informer.GetStore().ListKeys())
+	return result
 }
 
 func runWorkqueue(n int) map[string]any {

@@ -1,7 +1,7 @@
 /** Adds items to a work queue after a delay, driven by one timer for the whole queue. */
 import { type Clock, systemClock } from '../../client/rest/clock.js';
 import { type QueueMetrics, queueMetricsFor } from './metrics.js';
-import { newQueueWithMetrics, type Queue, type QueueGetResult, type QueueOptions } from './queue.js';
+import { type Queue, type QueueOptions, WorkQueue } from './queue.js';
 import { WaitingHeap } from './waiting-heap.js';
 
 /**
@@ -24,67 +24,48 @@ export interface DelayingQueue<T> extends Queue<T> {
 /** Returns a new delaying queue; see DelayingQueue for its guarantees. */
 export function newDelayingQueue<T>(options: QueueOptions = {}): DelayingQueue<T> {
   const clock = options.clock ?? systemClock;
-  const metrics = queueMetricsFor(options.name, options.metricsProvider, clock);
-  return new DelayingWorkQueue<T>(newQueueWithMetrics<T>(metrics), metrics, clock);
+  return new DelayingWorkQueue<T>(queueMetricsFor(options.name, options.metricsProvider, clock), clock);
 }
 
 /** Node's longest timer (2^31 - 1 ms, ~24.8 days); a later ready time is reached by re-arming. */
 const maxTimerMs = 2 ** 31 - 1;
 
-/** A Queue plus a waiting heap and the one timer that feeds it. */
-class DelayingWorkQueue<T> implements DelayingQueue<T> {
-  readonly #queue: Queue<T>;
-  readonly #metrics: QueueMetrics;
+/**
+ * The work queue behind newDelayingQueue: a WorkQueue plus a waiting heap and the one timer that feeds it.
+ * Guarantees: those of DelayingQueue.
+ *
+ * @typeParam T - the item type.
+ */
+export class DelayingWorkQueue<T> extends WorkQueue<T> implements DelayingQueue<T> {
+  readonly #metrics: QueueMetrics | undefined;
   readonly #clock: Clock;
   readonly #waiting = new WaitingHeap<T>();
   /** The pending timer's deadline and canceller. Invariant: set iff a clock.sleep is pending. */
   #timer: { readonly at: number; readonly abort: AbortController } | undefined;
 
-  constructor(queue: Queue<T>, metrics: QueueMetrics, clock: Clock) {
-    this.#queue = queue;
+  constructor(metrics: QueueMetrics | undefined, clock: Clock) {
+    super(metrics);
     this.#metrics = metrics;
     this.#clock = clock;
   }
 
   addAfter(item: T, delayMs: number): void {
-    if (this.#queue.shuttingDown()) return;
-    this.#metrics.retry();
+    if (this.shuttingDown()) return;
+    this.#metrics?.retry();
     if (!(delayMs > 0)) {
-      this.#queue.add(item);
+      this.add(item);
       return;
     }
     this.#waiting.insert(item, this.#clock.now() + delayMs);
     this.#schedule();
   }
 
-  add(item: T): void {
-    this.#queue.add(item);
-  }
-
-  len(): number {
-    return this.#queue.len();
-  }
-
-  get(signal?: AbortSignal): Promise<QueueGetResult<T>> {
-    return this.#queue.get(signal);
-  }
-
-  done(item: T): void {
-    this.#queue.done(item);
-  }
-
-  shutDown(): void {
-    this.#stopWaiting();
-    this.#queue.shutDown();
-  }
-
-  shutDownWithDrain(signal?: AbortSignal): Promise<void> {
-    this.#stopWaiting();
-    return this.#queue.shutDownWithDrain(signal);
-  }
-
-  shuttingDown(): boolean {
-    return this.#queue.shuttingDown();
+  /** Also drops the waiting items and cancels the timer (shutDownWithDrain calls this too). */
+  override shutDown(): void {
+    this.#timer?.abort.abort();
+    this.#timer = undefined;
+    this.#waiting.clear();
+    super.shutDown();
   }
 
   /** Makes the one timer fire at the earliest ready time, replacing a later timer. */
@@ -106,13 +87,7 @@ class DelayingWorkQueue<T> implements DelayingQueue<T> {
   #fire(): void {
     this.#timer = undefined;
     const now = this.#clock.now();
-    while ((this.#waiting.nextReadyAt() ?? Number.POSITIVE_INFINITY) <= now) this.#queue.add(this.#waiting.pop());
+    while ((this.#waiting.nextReadyAt() ?? Number.POSITIVE_INFINITY) <= now) this.add(this.#waiting.pop());
     this.#schedule();
-  }
-
-  #stopWaiting(): void {
-    this.#timer?.abort.abort();
-    this.#timer = undefined;
-    this.#waiting.clear();
   }
 }

@@ -53,24 +53,17 @@ export interface QueueMetrics {
   retry(): void;
 }
 
-/** The metrics of a queue without a name or provider: nothing is recorded. */
-const noQueueMetrics: QueueMetrics = {
-  add() {},
-  get() {},
-  done() {},
-  retry() {},
-};
-
 /**
- * Returns the metrics for a queue: `noQueueMetrics` unless both a name and a provider are given (client-go too
- * records nothing for an unnamed queue; kubeloop has no process-wide provider to fall back on).
+ * Returns the metrics for a queue, or undefined (nothing recorded, no call made) unless both a name and a provider
+ * are given: client-go too records nothing for an unnamed queue; kubeloop has no process-wide provider to fall
+ * back on.
  */
 export function queueMetricsFor(
   name: string | undefined,
   provider: WorkqueueMetricsProvider | undefined,
   clock: Clock,
-): QueueMetrics {
-  if (name === undefined || name === '' || provider === undefined) return noQueueMetrics;
+): QueueMetrics | undefined {
+  if (name === undefined || name === '' || provider === undefined) return undefined;
   return new RecordingQueueMetrics(name, provider, clock);
 }
 

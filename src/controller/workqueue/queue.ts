@@ -29,7 +29,8 @@ export interface QueueOptions {
  * - Stingy: an item is in the queue at most once however often it is added before it is handed out.
  * - Never concurrent: an item handed out is not handed out again until `done(item)`; an add in between is
  *   remembered and hands the item out exactly once more after `done`.
- * - Fair: items are handed out in the order they were first added; waiting `get` calls are served in call order.
+ * - Fair: items are handed out in the order they were first added; waiting `get` calls are served in call order,
+ *   and `tryGet` never takes an item a waiting `get` is owed (gets wait only while the queue is empty).
  * - After `shutDown`, adds are ignored, items already queued are still handed out, then every `get` resolves
  *   `{ shutdown: true }`.
  *
@@ -45,6 +46,12 @@ export interface Queue<T> {
    * once the queue is shut down and empty. Rejects with the signal's reason if it aborts first (no item is taken).
    */
   get(signal?: AbortSignal): Promise<QueueGetResult<T>>;
+  /**
+   * Returns at once what `get` would resolve with at once: the next item (pass it to `done`), or
+   * `{ shutdown: true }` once shut down and empty; `undefined`, taking nothing, when `get` would have to wait.
+   * A worker calls it before `get` to skip a promise per item while work is queued.
+   */
+  tryGet(): QueueGetResult<T> | undefined;
   /** Ends the processing of `item`; re-queues it if it was added meanwhile. Ignored for an item not being processed. */
   done(item: T): void;
   /** Stops accepting items and releases waiting `get` calls once the queue is empty; returns at once. */
@@ -64,11 +71,6 @@ export function newQueue<T>(options: QueueOptions = {}): Queue<T> {
   return new WorkQueue<T>(queueMetricsFor(options.name, options.metricsProvider, clock));
 }
 
-/** Returns a new work queue reporting to `metrics`, for queues that wrap one and share its metrics. */
-export function newQueueWithMetrics<T>(metrics: QueueMetrics): Queue<T> {
-  return new WorkQueue<T>(metrics);
-}
-
 /** A pending `get`. */
 interface Waiter<T> {
   resolve(result: QueueGetResult<T>): void;
@@ -78,13 +80,23 @@ interface Waiter<T> {
 
 const shutdownResult: QueueGetResult<never> = Object.freeze({ shutdown: true });
 
-class WorkQueue<T> implements Queue<T> {
-  readonly #metrics: QueueMetrics;
+/**
+ * The work queue behind newQueue; the delaying and rate-limiting queues extend it, so their add, get and done are
+ * these methods, not forwarding wrappers. Guarantees: those of Queue.
+ *
+ * @typeParam T - the item type.
+ */
+export class WorkQueue<T> implements Queue<T> {
+  /** Undefined when nothing is recorded, decided once so the no-metrics hot path makes no calls. */
+  readonly #metrics: QueueMetrics | undefined;
   /** Items waiting to be handed out, in order. Invariant: each is in #dirty and not in #processing. */
   readonly #queue = new RingQueue<T>();
   /** Items that need processing: those in #queue plus those added again while being processed. */
   readonly #dirty = new Set<T>();
-  /** Items handed out and not yet done. */
+  /**
+   * Items handed out and not yet done. Kept apart from #dirty: it holds one item per busy worker, so its lookups
+   * stay in cache while #dirty may hold every key.
+   */
   readonly #processing = new Set<T>();
   /** Pending gets in call order. Invariant: non-empty only while #queue is empty and the queue is running. */
   readonly #waiters = new Set<Waiter<T>>();
@@ -92,13 +104,13 @@ class WorkQueue<T> implements Queue<T> {
   readonly #drainers = new Set<() => void>();
   #shuttingDown = false;
 
-  constructor(metrics: QueueMetrics) {
+  constructor(metrics: QueueMetrics | undefined) {
     this.#metrics = metrics;
   }
 
   add(item: T): void {
     if (this.#shuttingDown || this.#dirty.has(item)) return;
-    this.#metrics.add(item);
+    this.#metrics?.add(item);
     this.#dirty.add(item);
     if (this.#processing.has(item)) return;
     this.#enqueue(item);
@@ -110,27 +122,21 @@ class WorkQueue<T> implements Queue<T> {
 
   get(signal?: AbortSignal): Promise<QueueGetResult<T>> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#queue.length > 0) return Promise.resolve(this.#handOut(this.#queue.shift() as T));
-    if (this.#shuttingDown) return Promise.resolve(shutdownResult);
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter<T> = { resolve, reject, cleanup: () => {} };
-      if (signal) {
-        const onAbort = (): void => {
-          this.#waiters.delete(waiter);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#waiters.add(waiter);
-    });
+    const ready = this.tryGet();
+    return ready === undefined ? this.#wait(signal) : Promise.resolve(ready);
+  }
+
+  tryGet(): QueueGetResult<T> | undefined {
+    if (this.#queue.length > 0) return this.#handOut(this.#queue.shift() as T);
+    return this.#shuttingDown ? shutdownResult : undefined;
   }
 
   done(item: T): void {
     if (!this.#processing.delete(item)) return;
-    this.#metrics.done(item);
+    // Recorded before a re-queued item is handed out again, so its work time ends before the next begins.
+    this.#metrics?.done(item);
     if (this.#dirty.has(item)) this.#enqueue(item);
-    if (this.#processing.size === 0) this.#releaseDrainers();
+    if (this.#processing.size === 0 && this.#drainers.size > 0) this.#releaseDrainers();
   }
 
   shutDown(): void {
@@ -144,6 +150,7 @@ class WorkQueue<T> implements Queue<T> {
     this.#waiters.clear();
   }
 
+  /** Calls `this.shutDown()`, so a subclass's shutDown runs for a drain too. */
   shutDownWithDrain(signal?: AbortSignal): Promise<void> {
     this.shutDown();
     if (this.#processing.size === 0) return Promise.resolve();
@@ -166,22 +173,39 @@ class WorkQueue<T> implements Queue<T> {
     return this.#shuttingDown;
   }
 
-  /** Gives a dirty, unprocessed item to the first waiter, or queues it when nobody waits. */
+  /** Waits for the next add; only called while the queue is empty and running. */
+  #wait(signal: AbortSignal | undefined): Promise<QueueGetResult<T>> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter<T> = { resolve, reject, cleanup: () => {} };
+      if (signal) {
+        const onAbort = (): void => {
+          this.#waiters.delete(waiter);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        waiter.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /** Gives a dirty, unprocessed item to the longest-waiting get, or queues it when nobody waits (the usual case). */
   #enqueue(item: T): void {
-    for (const waiter of this.#waiters) {
-      this.#waiters.delete(waiter);
-      waiter.cleanup();
-      waiter.resolve(this.#handOut(item));
+    if (this.#waiters.size === 0) {
+      this.#queue.push(item);
       return;
     }
-    this.#queue.push(item);
+    const waiter = this.#waiters.values().next().value as Waiter<T>;
+    this.#waiters.delete(waiter);
+    waiter.cleanup();
+    waiter.resolve(this.#handOut(item));
   }
 
   /** Moves `item` from dirty to processing; the caller has taken it off #queue (or never put it there). */
   #handOut(item: T): QueueGetResult<T> {
     this.#dirty.delete(item);
     this.#processing.add(item);
-    this.#metrics.get(item);
+    this.#metrics?.get(item);
     return { item, shutdown: false };
   }
 

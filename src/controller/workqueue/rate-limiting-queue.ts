@@ -1,6 +1,8 @@
 /** Requeues items after the delay a rate limiter asks for. */
-import { type DelayingQueue, newDelayingQueue } from './delaying-queue.js';
-import type { QueueGetResult, QueueOptions } from './queue.js';
+import { type Clock, systemClock } from '../../client/rest/clock.js';
+import { type DelayingQueue, DelayingWorkQueue } from './delaying-queue.js';
+import { type QueueMetrics, queueMetricsFor } from './metrics.js';
+import type { QueueOptions } from './queue.js';
 import type { WorkqueueRateLimiter } from './rate-limiter.js';
 
 /** Options for newRateLimitingQueue. */
@@ -28,19 +30,29 @@ export interface RateLimitingQueue<T> extends DelayingQueue<T> {
 
 /** Returns a new rate-limiting queue; see RateLimitingQueue for its guarantees. */
 export function newRateLimitingQueue<T>(options: RateLimitingQueueOptions<T>): RateLimitingQueue<T> {
-  const { rateLimiter, ...queueOptions } = options;
-  const queue = newDelayingQueue<T>(queueOptions);
-  return {
-    addRateLimited: (item) => queue.addAfter(item, rateLimiter.when(item)),
-    forget: (item) => rateLimiter.forget(item),
-    numRequeues: (item) => rateLimiter.numRequeues(item),
-    addAfter: (item, delayMs) => queue.addAfter(item, delayMs),
-    add: (item) => queue.add(item),
-    len: () => queue.len(),
-    get: (signal?: AbortSignal): Promise<QueueGetResult<T>> => queue.get(signal),
-    done: (item) => queue.done(item),
-    shutDown: () => queue.shutDown(),
-    shutDownWithDrain: (signal?: AbortSignal) => queue.shutDownWithDrain(signal),
-    shuttingDown: () => queue.shuttingDown(),
-  };
+  const clock = options.clock ?? systemClock;
+  const metrics = queueMetricsFor(options.name, options.metricsProvider, clock);
+  return new RateLimitingWorkQueue<T>(options.rateLimiter, metrics, clock);
+}
+
+/** One object, no wrapper layers: add, get and done are WorkQueue's own methods. */
+class RateLimitingWorkQueue<T> extends DelayingWorkQueue<T> implements RateLimitingQueue<T> {
+  readonly #rateLimiter: WorkqueueRateLimiter<T>;
+
+  constructor(rateLimiter: WorkqueueRateLimiter<T>, metrics: QueueMetrics | undefined, clock: Clock) {
+    super(metrics, clock);
+    this.#rateLimiter = rateLimiter;
+  }
+
+  addRateLimited(item: T): void {
+    this.addAfter(item, this.#rateLimiter.when(item));
+  }
+
+  forget(item: T): void {
+    this.#rateLimiter.forget(item);
+  }
+
+  numRequeues(item: T): number {
+    return this.#rateLimiter.numRequeues(item);
+  }
 }
