@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startControlPlane } from './control-plane.js';
+import { endRecordedProcesses } from './leftovers.js';
 import { checkGuardian, type GuardianCheck } from './processes.js';
 
 interface State {
@@ -113,9 +114,21 @@ function staleReason(pid: number, check: GuardianCheck | undefined): string {
   return `its guardian (pid ${pid}) is no longer running`;
 }
 
-/** How to find what a killed guardian could not clean up: both servers name the folder in their flags. */
-function leftovers(state: State): string {
-  return state.dir ? `pkill -f ${state.dir}; rm -rf ${state.dir}` : 'look for etcd and kube-apiserver processes';
+/**
+ * Ends what a guardian killed with SIGKILL could not: the processes recorded in the plane's folder, then the folder;
+ * returns what to tell the user.
+ */
+async function cleanUpAfterGuardian(state: State, timeoutMs: number): Promise<string> {
+  const outcome = state.dir ? await endRecordedProcesses(state.dir, timeoutMs) : undefined;
+  if (outcome?.removedDir) {
+    return `ended the ${outcome.killed.length} processes it owned and removed ${state.dir}`;
+  }
+  if (outcome?.recorded) {
+    return `pids ${outcome.remaining.join(', ')} still run after SIGKILL; ${state.dir} is kept`;
+  }
+  // No list (a plane from an older version): both servers name the folder in their flags.
+  const hint = state.dir ? `pkill -f ${state.dir}; rm -rf ${state.dir}` : 'look for etcd and kube-apiserver processes';
+  return `its etcd and kube-apiserver may still run and its folder remain: ${hint}`;
 }
 
 async function down(args: readonly string[]): Promise<void> {
@@ -140,14 +153,14 @@ async function down(args: readonly string[]): Promise<void> {
     return;
   }
   const killed = await signalAndWait(ours, 'SIGKILL', timeoutMs);
-  if (killed) await rm(stateFile, { force: true });
   process.exitCode = 1;
-  say(
-    `the guardian (pid ${pid}) did not stop within ${timeoutMs / 1000} s of SIGTERM; ` +
-      (killed
-        ? `killed it with SIGKILL. Its etcd and kube-apiserver may still run and its folder remain: ${leftovers(state)}`
-        : `it survived SIGKILL too; ${stateFile} is kept`),
-  );
+  const stuck = `the guardian (pid ${pid}) did not stop within ${timeoutMs / 1000} s of SIGTERM`;
+  if (!killed) {
+    say(`${stuck}; it survived SIGKILL too; ${stateFile} is kept`);
+    return;
+  }
+  await rm(stateFile, { force: true });
+  say(`${stuck}; killed it with SIGKILL, then ${await cleanUpAfterGuardian(state, timeoutMs)}`);
 }
 
 async function env(): Promise<void> {

@@ -15,6 +15,7 @@ import { type ClusterOptions, type LocalCluster, startCluster } from './cluster/
 import { waitFor } from './cluster/wait.js';
 import { type CRDOptions, installCRDs, uninstallCRDs } from './crds.js';
 import { adminContext, controlPlaneKubeConfig, userContext } from './kubeconfig.js';
+import { recordProcesses } from './leftovers.js';
 import { type ControlPlanePki, generatePki } from './pki.js';
 import { freePort } from './ports.js';
 import { Guardian, startProcess } from './processes.js';
@@ -235,7 +236,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const kubeconfig = controlPlaneKubeConfig(api.server, pki);
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, yaml.dump(kubeconfig), { mode: 0o600 });
-    if (options.persist) guardian.detach();
+    if (options.persist) {
+      // Read by the CLI's `down` should it have to kill the guardian, which then cannot end them itself.
+      await recordProcesses(dir, guardian.pids);
+      guardian.detach();
+    }
     const adminConfig = restConfigFromKubeConfig(kubeconfig, { context: adminContext });
     return {
       server: api.server,

@@ -16,6 +16,9 @@ const guardianScript = fileURLToPath(
  * process goes away (stdin EOF, even after SIGKILL) or when `release()` is called.
  */
 export class Guardian {
+  /** The process groups registered so far, oldest first; each is in the guardian's list once `register` resolved. */
+  private readonly registered: number[] = [];
+
   private constructor(
     private readonly child: ChildProcess,
     /** A random token on the guardian's command line: with the pid, it tells this guardian from any later process. */
@@ -38,6 +41,11 @@ export class Guardian {
     return guardian;
   }
 
+  /** The process group leaders registered with it, oldest first. */
+  get pids(): readonly number[] {
+    return this.registered;
+  }
+
   /** The guardian's pid: signalling it with SIGTERM tears everything down. */
   get pid(): number {
     return this.child.pid ?? 0;
@@ -52,6 +60,7 @@ export class Guardian {
       stdout.once('data', () => resolve());
       stdin.write(`${line}\n`);
     });
+    if (line.startsWith('pid ')) this.registered.push(Number(line.slice('pid '.length)));
   }
 
   /** Lets go of the guardian without stopping anything (the CLI's detached `up`). */
@@ -84,7 +93,7 @@ const hasProcfs = existsSync('/proc/self/cmdline');
 const run = promisify(execFile);
 
 /** The command line of `pid`, arguments joined by spaces; `''` for a zombie, `undefined` when there is none. */
-async function commandLine(pid: number): Promise<string | undefined> {
+export async function commandLine(pid: number): Promise<string | undefined> {
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
   try {
     if (hasProcfs) return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ').trim();

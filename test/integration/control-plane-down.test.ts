@@ -1,12 +1,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 
 // Regression tests for issue 9, defect 3: `down` trusted whatever process had the recorded pid, and waited forever.
 const run = promisify(execFile);
@@ -41,6 +41,38 @@ async function stubbornGuardian(token: string) {
   const lines = createInterface({ input: stub.child.stdout as NodeJS.ReadableStream })[Symbol.asyncIterator]();
   await lines.next();
   return stub;
+}
+
+/** Live processes whose command line contains `text` (a zombie's is empty); Linux's /proc. */
+async function processesNaming(text: string): Promise<number[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const lines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+  return pids.filter((_, index) => lines[index]?.split('\0').join(' ').includes(text)).map(Number);
+}
+
+/** Runs the real `up` with a private cache folder; what it started is killed when the test ends, whatever happens. */
+async function realControlPlane() {
+  const cache = await mkdtemp(join(tmpdir(), 'kubeloop-down-'));
+  // The envtest variable points at the already built binaries, so this private cache folder needs no build.
+  const env = { ...process.env, XDG_CACHE_HOME: cache, KUBEBUILDER_ASSETS: dirname(inject('controlPlane').kubectl) };
+  const kubeloop = (...args: string[]) => run(process.execPath, [cli, ...args], { env });
+  await kubeloop('up');
+  const file = join(cache, 'kubeloop', 'run', 'control-plane.json');
+  const state = JSON.parse(await readFile(file, 'utf8')) as { guardianPid: number; guardianToken: string; dir: string };
+  onTestFinished(async () => {
+    // Only what is provably this plane's: its guardian (by its token) and the processes naming its folder.
+    const guardian = await processesNaming(`--kubeloop-guardian=${state.guardianToken}`);
+    for (const pid of [...guardian, ...(await processesNaming(state.dir))]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await rm(state.dir, { recursive: true, force: true });
+    await rm(cache, { recursive: true, force: true });
+  });
+  return { file, state, down: (...args: string[]) => kubeloop('down', ...args) };
 }
 
 describe('kubeloop-control-plane down', () => {
@@ -105,4 +137,27 @@ describe('kubeloop-control-plane down', () => {
     expect(stderr).toContain(`its guardian (pid ${gone.child.pid}) is no longer running`);
     expect(existsSync(file)).toBe(false);
   });
+
+  it.skipIf(!existsSync('/proc/self/cmdline'))(
+    'ends the etcd and kube-apiserver of a guardian it had to SIGKILL, and removes their folder',
+    { timeout: 120_000 },
+    async () => {
+      const { file, state, down } = await realControlPlane();
+      expect(await processesNaming(state.dir)).toHaveLength(2);
+      // Stopped, the guardian cannot act on SIGTERM: `down` has to escalate to SIGKILL.
+      process.kill(state.guardianPid, 'SIGSTOP');
+
+      const result = down('--timeout=1');
+
+      await expect(result).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(
+          `killed it with SIGKILL, then ended the 2 processes it owned and removed ${state.dir}`,
+        ),
+      });
+      expect(await processesNaming(state.dir)).toEqual([]);
+      expect(existsSync(state.dir)).toBe(false);
+      expect(existsSync(file)).toBe(false);
+    },
+  );
 });
