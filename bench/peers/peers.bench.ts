@@ -22,7 +22,7 @@ const sizes = (process.env.BENCH_PEER_OBJECTS ?? (quick ? '10000' : '10000,50000
 const large = (process.env.BENCH_PEER_LARGE ?? (quick ? '' : '100000')).split(',').filter(Boolean).map(Number);
 const events = Number(process.env.BENCH_PEER_EVENTS ?? 50_000);
 // Quick runs only three short processes, so it can afford more repeats against a loaded CI machine.
-const repeats = Number(process.env.BENCH_PEER_REPEATS ?? (quick ? 5 : 3));
+const repeats = Number(process.env.BENCH_PEER_REPEATS ?? (quick ? 7 : 3));
 /** A peer gets this long per run; a larger heap than Node's default lets 100k pods through for everyone alike. */
 const peerTimeoutMs = 10 * 60_000;
 const nodeFlags = ['--max-old-space-size=2048'];
