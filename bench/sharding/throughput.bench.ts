@@ -4,7 +4,7 @@
 // most 1 / latency objects a second, and only more replicas (sharding) raise that bound.
 // The timed window runs from the one write that starts the work (the trigger Secret's run annotation) to the last
 // replica's last result written; starting the processes, the Leases, creating and placing the objects are not timed.
-// Run: npm run bench -- sharding/throughput (uses the built dist/). Env: BENCH_OBJECTS (800), BENCH_WORKERS (1),
+// Run: npm run bench -- sharding/throughput (uses the built dist/). Env: BENCH_OBJECTS (1,200), BENCH_WORKERS (1),
 // BENCH_REPLICAS (1,2,4), BENCH_LATENCY_MS (20), BENCH_LOG (a replica log level, default silent).
 import { ClientSet } from '../../dist/client/index.js';
 import type { ConfigMap } from '../../dist/client/kubernetes/core-v1/types.js';
@@ -24,7 +24,7 @@ import {
   until,
 } from './fleet.ts';
 
-const objects = Number(process.env.BENCH_OBJECTS ?? 800);
+const objects = Number(process.env.BENCH_OBJECTS ?? 1200);
 const workers = Number(process.env.BENCH_WORKERS ?? 1);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 20);
 const replicaCounts = (process.env.BENCH_REPLICAS ?? '1,2,4').split(',').map(Number);
