@@ -62,6 +62,11 @@ export interface ConnectionParts {
   readonly authenticator: Authenticator;
   readonly logger: Logger;
   readonly userAgent: string;
+  /**
+   * Names the server, kubeconfig entries and auth method in the TLS and 401 errors of requests and stream
+   * handshakes alike; absent = undici's messages.
+   */
+  readonly connection?: ConnectionContext | undefined;
 }
 
 /** What the executor is built from (resolved by the RESTClient). */
@@ -75,8 +80,6 @@ export interface ExecutorParts extends ConnectionParts {
   readonly disableCompression: boolean;
   /** Told of throttling, round trips, retries and ends (metrics); absent = none. */
   readonly observer?: RequestObserver | undefined;
-  /** Names the server, kubeconfig entries and auth method in TLS and 401 errors; absent = undici's messages. */
-  readonly connection?: ConnectionContext | undefined;
 }
 
 /** client-go retries a throttled or failing request at most 10 times. */

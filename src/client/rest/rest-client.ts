@@ -106,6 +106,7 @@ export class RESTClient {
       authenticator: options.authenticator ?? createAuthenticator(config, { logger }),
       logger,
       userAgent: config.userAgent ?? defaultUserAgent,
+      connection: connectionContext(config, options.authenticator !== undefined),
     };
     const { pathPrefix, ...parts } = connection;
     const executor = new RequestExecutor({
@@ -116,7 +117,6 @@ export class RESTClient {
       defaultTimeoutMs: config.timeoutMs ?? 0,
       disableCompression: config.disableCompression ?? false,
       observer: options.observer,
-      connection: connectionContext(config, options.authenticator !== undefined),
     });
     return new RESTClient(config, { executor, pathPrefix, observer: options.observer }, connection);
   }
@@ -151,9 +151,10 @@ export class RESTClient {
 }
 
 /**
- * The transport, TLS identity, authenticator, user agent and logger `client`'s requests use, so a stream opens its
- * connection as the same user on the same pool: one exec-plugin run and one token cache per client, as client-go's
- * SPDY and WebSocket executors reuse the rest.Config's transport.
+ * The transport, TLS identity, authenticator, user agent, logger and ConnectionContext `client`'s requests use, so
+ * a stream opens its connection as the same user on the same pool (one exec-plugin run and one token cache per
+ * client, as client-go's SPDY and WebSocket executors reuse the rest.Config's transport) and explains its TLS and
+ * 401 failures as requests do.
  *
  * @internal For src/client/streams only; not exported from any entry point.
  */
