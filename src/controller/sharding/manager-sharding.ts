@@ -9,6 +9,7 @@ import { LeaderElector } from '../leader-election/leader-elector.js';
 import { LeaseLock } from '../leader-election/lease-lock.js';
 import type { LeaderCallbacks } from '../leader-election/options.js';
 import { runLeaderElection } from '../leader-election/run-leader-election.js';
+import { restClientMetricsObserver } from '../rest-client-metrics.js';
 import type { Runnable } from '../runnable.js';
 import { ownedSelector } from './labels.js';
 import { defaultShardName, ringLeaseClient } from './membership.js';
@@ -35,15 +36,18 @@ export interface ShardingContext {
  * Guarantees: the manager's "leadership" becomes membership: it holds the Lease named after its shard (released on
  * a clean stop, after its controllers stopped), and its controllers run only while it does. `runnables` (the
  * drainer, and the sharder under its own election on `<ring>-sharder`) need that membership too. Both Leases are
- * written through a client of their own (same config and connection pool, its own rate limiter), as
- * controller-runtime's leader election is: the sharder's placements and the drainer's releases, thousands at once
- * in a large ring, never queue a renewal or the release on stop behind them.
+ * written through a client of their own (same config, connection pool and `rest_client_*` metrics, its own rate
+ * limiter), as controller-runtime's leader election is: the sharder's placements and the drainer's releases,
+ * thousands at once in a large ring, never queue a renewal or the release on stop behind them.
  */
 export class ManagerSharding {
   readonly options: ShardingOptions;
   readonly shard: string;
   #factory: ShardedInformerFactory | undefined;
-  /** The Leases' client, made on first use from the manager's config. */
+  /**
+   * The Leases' client, made on first use from the manager's config, feeding the manager's `rest_client_*` metrics
+   * (the registry's one set); not its read-your-writes tracking, which waits for the controllers' own writes only.
+   */
   #leaseClients: ClientSet | undefined;
 
   /** Checks the options (ShardingOptionsError). */
@@ -112,7 +116,11 @@ export class ManagerSharding {
 
   #elector(context: ShardingContext, leaseName: string, callbacks: LeaderCallbacks): LeaderElector {
     const o = this.options;
-    this.#leaseClients ??= new ClientSet(RESTClient.forConfig(context.clientSet.rest.config));
+    this.#leaseClients ??= new ClientSet(
+      RESTClient.forConfig(context.clientSet.rest.config, {
+        observer: restClientMetricsObserver(context.metricsRegistry),
+      }),
+    );
     const leases = this.#leaseClients.coordinationV1().leases(o.leaseNamespace);
     return new LeaderElector({
       lock: new LeaseLock({

@@ -1,11 +1,14 @@
 /** Runs the sharder: watches a ring's shard Leases and the sharded objects, and keeps every object placed. */
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
-import { newSharedInformerFactory, type SharedInformerFactory } from '../../cache/informer-factory.js';
+import {
+  type InformerForOptions,
+  newSharedInformerFactory,
+  type SharedInformerFactory,
+} from '../../cache/informer-factory.js';
 import type { PartialObjectMetadata } from '../../cache/metadata-listwatch.js';
 import type { SharedIndexInformer } from '../../cache/shared-index-informer.js';
 import { DeletedFinalStateUnknown } from '../../cache/tombstone.js';
-import { stripManagedFields } from '../../cache/transform.js';
 import { waitForCacheSync } from '../../cache/wait-for-cache-sync.js';
 import { DynamicClient } from '../../client/dynamic/dynamic-client.js';
 import type { ClientSet } from '../../client/kubernetes/clientset.js';
@@ -30,6 +33,7 @@ import {
   ringKey,
   type ShardedResource,
 } from './placement.js';
+import { placementMetadata } from './placement-metadata.js';
 import { isAvailable, type ShardStatus, shardStatus } from './shard-state.js';
 
 /** Options of {@link Sharder}. */
@@ -145,7 +149,6 @@ export class Sharder implements Runnable {
     });
     const objects = newSharedInformerFactory({
       ...common,
-      transform: stripManagedFields,
       ...(o.namespace === undefined ? {} : { namespace: o.namespace }),
     });
     const leases = leaseFactory.forClient((ns) => o.clientSet.coordinationV1().leases(ns ?? o.leaseNamespace));
@@ -178,13 +181,19 @@ export class Sharder implements Runnable {
     }
   }
 
-  /** Creates one placing controller per resource, fed by a metadata informer. */
+  /** Creates one placing controller per resource, fed by a metadata informer caching only what placing reads. */
   #wire(objects: SharedInformerFactory): Wired[] {
     const o = this.#options;
-    const primaries = o.resources.map((resource) => ({ resource, informer: objects.forMetadata(resource) }));
+    const lean = placementMetadata(o.ring);
+    const forMetadata = (gvr: GroupVersionResource, options?: InformerForOptions<PartialObjectMetadata>) => {
+      const informer = objects.forMetadata(gvr, options);
+      informer.setTransform(lean);
+      return informer;
+    };
+    const primaries = o.resources.map((resource) => ({ resource, informer: forMetadata(resource) }));
     this.#primaries = primaries;
     const owned = (o.ownedResources ?? []).map((gvr) => {
-      const informer = objects.forMetadata(gvr, { indexers: { [controllerUidIndex]: ownerUids } });
+      const informer = forMetadata(gvr, { indexers: { [controllerUidIndex]: ownerUids } });
       const controller = this.#controller(gvr.resource, (key, signal) =>
         this.#placeOwned(gvr, informer, primaries, key, signal),
       );
