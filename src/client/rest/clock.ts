@@ -9,24 +9,24 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** A real clock (`Date.now`, node timers); `ref` says whether a pending sleep keeps the process alive. */
+function timerClock(ref: boolean): Clock {
+  return {
+    now: () => Date.now(),
+    sleep: async (ms, signal) => {
+      await delay(ms, undefined, signal ? { signal, ref } : { ref });
+    },
+  };
+}
+
 /**
  * The real clock: `Date.now` and unref'd timers. Background loops (backoffs, leader election) wait on it: while they
  * run, the informer or manager itself keeps the process alive, and a stopped one never holds it up.
  */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: async (ms, signal) => {
-    await delay(ms, undefined, signal ? { signal, ref: false } : { ref: false });
-  },
-};
+export const systemClock: Clock = timerClock(false);
 
 /**
  * The real clock of a RESTClient's own waits (throttling, Retry-After): ref'd timers, because a request someone
  * awaits must keep the process alive while it waits, as it does while on the wire.
  */
-export const requestClock: Clock = {
-  now: () => Date.now(),
-  sleep: async (ms, signal) => {
-    await delay(ms, undefined, signal ? { signal } : {});
-  },
-};
+export const requestClock: Clock = timerClock(true);
